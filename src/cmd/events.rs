@@ -1,0 +1,15 @@
+//! `report-ingest events`.
+
+use report_ingest::config::{BrokerArgs, DbArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+pub async fn run(_args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("`events` is not implemented yet")
+}

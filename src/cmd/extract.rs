@@ -1,0 +1,63 @@
+//! `report-ingest extract FILE` and `extract --jsonl LIST`: offline, no broker, no database.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use report_ingest::extract::{self, Input, Options};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The HTML file (or, with --jsonl, a file listing one HTML path per line).
+    pub file: PathBuf,
+    /// Batch mode: FILE lists paths; print one JSON object per line with "path".
+    #[arg(long)]
+    pub jsonl: bool,
+    /// The URL the page was served from.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The Content-Type header the server sent.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Pretty-print the single-file JSON.
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let opts = Options::default();
+    if args.jsonl {
+        let list = std::fs::read_to_string(&args.file)
+            .with_context(|| format!("reading list {}", args.file.display()))?;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        for path in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let value = one(Path::new(path), &args, &opts);
+            let mut obj = match value {
+                Ok(v) => v,
+                Err(e) => serde_json::json!({ "error": format!("{e:#}") }),
+            };
+            if let Some(map) = obj.as_object_mut() {
+                map.insert("path".into(), serde_json::Value::String(path.to_owned()));
+            }
+            serde_json::to_writer(&mut out, &obj)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
+    let value = one(&args.file, &args, &opts)?;
+    let text = if args.pretty { serde_json::to_string_pretty(&value)? } else { serde_json::to_string(&value)? };
+    println!("{text}");
+    Ok(())
+}
+
+fn one(path: &Path, args: &Args, opts: &Options) -> anyhow::Result<serde_json::Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let input = Input { bytes: &bytes, url: args.url.as_deref(), content_type: args.content_type.as_deref() };
+    let report = match extract::extract(&input, opts) {
+        Ok(r) => r,
+        Err(e) => extract::rejected(&input, &e),
+    };
+    Ok(serde_json::to_value(&report)?)
+}

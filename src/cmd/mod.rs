@@ -1,0 +1,8 @@
+//! One file per subcommand: argument struct + `run`.
+pub mod dlq;
+pub mod enqueue;
+pub mod events;
+pub mod extract;
+pub mod migrate;
+pub mod replay;
+pub mod worker;

@@ -1,0 +1,22 @@
+//! Why a page yields no report.
+
+/// A page the extractor refuses. Every variant is permanent: refetching gives the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    /// The bytes are not HTML (PDF, ZIP, image, other binary), whatever the header said.
+    #[error("not_html: {0}")]
+    NotHtml(String),
+    /// No content could be found at all.
+    #[error("empty: the page has no extractable text")]
+    Empty,
+}
+
+impl ExtractError {
+    /// The short machine code used in the extract JSON `error` field and as a DLQ reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExtractError::NotHtml(_) => "not_html",
+            ExtractError::Empty => "empty",
+        }
+    }
+}

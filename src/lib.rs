@@ -1,0 +1,28 @@
+//! report-ingest: an ingestion worker for report web pages.
+//!
+//! # Layout
+//! - [`extract`]: the pure core. Bytes + URL + headers in, a [`extract::Report`] out.
+//!   No IO, no async, no clock; deterministic. Everything else is a shell around it.
+//! - [`config`]: typed settings (flags + environment), read once in `main`.
+//! - [`telemetry`]: tracing subscriber setup.
+//! - [`metrics`]: named metric events, Prometheus text exposition, health endpoints.
+//! - [`fetch`]: reqwest client with size, decompression, redirect and address limits.
+//! - [`queue`]: RabbitMQ topology, consumer and confirming publisher (lapin).
+//! - [`store`]: PostgreSQL pool, embedded migrations, idempotent writes, outbox.
+//! - [`events`]: CloudEvents documents published downstream.
+//! - [`worker`]: one delivery through fetch → extract → store → event → ack.
+//! - [`ops`]: operator commands: replay, dead-letter triage, event tailing.
+//!
+//! Dependencies point one way: `worker` → {`queue`, `fetch`, `store`, `events`} → `extract`;
+//! `extract` imports nothing from the crate outside itself (checked by `tests/arch.rs`).
+
+pub mod config;
+pub mod events;
+pub mod extract;
+pub mod fetch;
+pub mod metrics;
+pub mod ops;
+pub mod queue;
+pub mod store;
+pub mod telemetry;
+pub mod worker;

@@ -1,0 +1,5 @@
+//! RabbitMQ: topology, consumer, confirming publisher.
+
+pub mod names;
+
+pub use names::Names;

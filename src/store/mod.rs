@@ -1,0 +1,1 @@
+//! PostgreSQL: pool, migrations, idempotent writes, outbox.
