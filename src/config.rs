@@ -37,7 +37,12 @@ impl std::str::FromStr for Secret {
 #[derive(Debug, Clone, Args)]
 pub struct BrokerArgs {
     /// AMQP URL of the RabbitMQ broker.
-    #[arg(long, env = "AMQP_URL", default_value = "amqp://guest:guest@127.0.0.1:5672/%2f", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
+        hide_env_values = true
+    )]
     pub amqp_url: Secret,
     /// Prefix of every queue and exchange name, so tenants and tests can run side by side.
     #[arg(long, env = "REPORT_INGEST_PREFIX", default_value = "report")]
@@ -48,7 +53,12 @@ pub struct BrokerArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
     /// PostgreSQL connection string.
-    #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/report_ingest", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/report_ingest",
+        hide_env_values = true
+    )]
     pub database_url: Secret,
     /// Schema holding the tables.
     #[arg(long, env = "REPORT_INGEST_DB_SCHEMA", default_value = "report_ingest")]
@@ -106,7 +116,12 @@ pub struct WorkerArgs {
     #[arg(long, env = "REPORT_INGEST_MAX_ATTEMPTS", default_value_t = 5)]
     pub max_attempts: u32,
     /// Retry delays in seconds, one per retry tier (the last repeats).
-    #[arg(long, env = "REPORT_INGEST_RETRY_DELAYS", value_delimiter = ',', default_value = "5,60,600")]
+    #[arg(
+        long,
+        env = "REPORT_INGEST_RETRY_DELAYS",
+        value_delimiter = ',',
+        default_value = "5,60,600"
+    )]
     pub retry_delays: Vec<u64>,
     /// Seconds to finish in-flight messages after SIGTERM before returning them.
     #[arg(long, env = "REPORT_INGEST_SHUTDOWN_GRACE", default_value_t = 20)]

@@ -6,10 +6,19 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "report-ingest", version, about = "Ingestion worker for report web pages")]
+#[command(
+    name = "report-ingest",
+    version,
+    about = "Ingestion worker for report web pages"
+)]
 struct Cli {
     /// Log format: `text` (human) or `json`.
-    #[arg(long, global = true, env = "REPORT_INGEST_LOG_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "REPORT_INGEST_LOG_FORMAT",
+        default_value = "text"
+    )]
     log_format: String,
     #[command(subcommand)]
     command: Command,
@@ -42,7 +51,10 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         // The offline extractor needs no runtime.
         Command::Extract(a) => cmd::extract::run(a),
-        other => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        other => match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt.block_on(async move {
                 match other {
                     Command::Worker(a) => cmd::worker::run(a).await,

@@ -16,8 +16,12 @@ pub fn init(format: &str) -> Result<(), TelemetryError> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let res = match format {
-        "text" => registry.with(fmt::layer().with_writer(std::io::stderr)).try_init(),
-        "json" => registry.with(fmt::layer().json().with_writer(std::io::stderr)).try_init(),
+        "text" => registry
+            .with(fmt::layer().with_writer(std::io::stderr))
+            .try_init(),
+        "json" => registry
+            .with(fmt::layer().json().with_writer(std::io::stderr))
+            .try_init(),
         other => return Err(TelemetryError::UnknownFormat(other.to_owned())),
     };
     res.map_err(|_| TelemetryError::AlreadyInstalled)

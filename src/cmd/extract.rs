@@ -47,14 +47,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let value = one(&args.file, &args, &opts)?;
-    let text = if args.pretty { serde_json::to_string_pretty(&value)? } else { serde_json::to_string(&value)? };
+    let text = if args.pretty {
+        serde_json::to_string_pretty(&value)?
+    } else {
+        serde_json::to_string(&value)?
+    };
     println!("{text}");
     Ok(())
 }
 
 fn one(path: &Path, args: &Args, opts: &Options) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let input = Input { bytes: &bytes, url: args.url.as_deref(), content_type: args.content_type.as_deref() };
+    let input = Input {
+        bytes: &bytes,
+        url: args.url.as_deref(),
+        content_type: args.content_type.as_deref(),
+    };
     let report = match extract::extract(&input, opts) {
         Ok(r) => r,
         Err(e) => extract::rejected(&input, &e),

@@ -4,7 +4,10 @@
 //! Rules are precompiled once (`LazyLock`) in [`rules`].
 
 mod error;
+pub mod figures;
+pub mod metadata;
 mod model;
+pub mod outline;
 
 pub use error::ExtractError;
 pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report};
@@ -21,7 +24,10 @@ pub fn extract(input: &Input<'_>, _opts: &Options) -> Result<Report, ExtractErro
     Ok(Report {
         url: input.url.map(str::to_owned),
         charset: Some("utf-8".into()),
-        articles: vec![Article { main_text: text, ..Default::default() }],
+        articles: vec![Article {
+            main_text: text,
+            ..Default::default()
+        }],
         extractor_version: EXTRACTOR_VERSION.into(),
         ..Default::default()
     })
