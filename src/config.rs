@@ -133,3 +133,31 @@ pub struct WorkerArgs {
     #[arg(long, env = "REPORT_INGEST_NO_MIGRATE", default_value_t = false)]
     pub no_migrate: bool,
 }
+
+/// Politeness shared by every replica (kept in PostgreSQL) and robots.txt handling.
+#[derive(Debug, Clone, Args)]
+pub struct PolitenessArgs {
+    /// Do not fetch or honour robots.txt.
+    #[arg(long, env = "REPORT_INGEST_IGNORE_ROBOTS", default_value_t = false)]
+    pub ignore_robots: bool,
+    /// Fleet-wide request rate per host (requests per second, all replicas together).
+    #[arg(long, env = "REPORT_INGEST_HOST_RATE", default_value_t = 1.0)]
+    pub host_rate: f64,
+    /// Fleet-wide concurrent fetches per host (all replicas together).
+    #[arg(long, env = "REPORT_INGEST_HOST_CONCURRENCY", default_value_t = 2)]
+    pub host_concurrency: u32,
+    /// Per-host overrides: `host=rate[:concurrency]`, comma separated.
+    #[arg(long, env = "REPORT_INGEST_HOST_BUDGETS", value_delimiter = ',')]
+    pub host_budgets: Vec<String>,
+    /// Longest a message waits in-process for its host's budget before it is delayed
+    /// through a retry queue instead (seconds).
+    #[arg(long, env = "REPORT_INGEST_POLITENESS_MAX_WAIT", default_value_t = 5.0)]
+    pub politeness_max_wait: f64,
+    /// Contact URL named in the User-Agent.
+    #[arg(
+        long,
+        env = "REPORT_INGEST_CONTACT_URL",
+        default_value = "https://github.com/report-ingest/report-ingest"
+    )]
+    pub contact_url: String,
+}

@@ -17,6 +17,7 @@
 //! `extract` imports nothing from the crate outside itself (checked by `tests/arch.rs`).
 
 pub mod config;
+pub mod disposition;
 pub mod events;
 pub mod extract;
 pub mod fetch;

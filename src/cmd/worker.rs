@@ -1,6 +1,6 @@
 //! `report-ingest worker`.
 
-use report_ingest::config::{BrokerArgs, DbArgs};
+use report_ingest::config::{BrokerArgs, DbArgs, FetchArgs, PolitenessArgs, WorkerArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -8,6 +8,12 @@ pub struct Args {
     pub broker: BrokerArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    #[command(flatten)]
+    pub politeness: PolitenessArgs,
+    #[command(flatten)]
+    pub worker: WorkerArgs,
 }
 
 pub async fn run(_args: Args) -> anyhow::Result<()> {

@@ -1,0 +1,22 @@
+//! What to do with a message after a failure: the one question every boundary error
+//! (`FetchError`, `ExtractError`, `StoreError`, queue errors) answers.
+
+use std::time::Duration;
+
+/// Retry later (transient) or dead-letter now (permanent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Transient: retry with the next delay; `after` is a server-requested minimum
+    /// (`Retry-After`) or a politeness wait.
+    Retry { after: Option<Duration> },
+    /// Permanent: refetching gives the same answer.
+    DeadLetter,
+}
+
+/// An error that can say what should happen to the message and why, in a short
+/// machine code (`http_503`, `timeout`, `not_html`, …) used as the DLQ reason and in
+/// metrics labels (low cardinality: never a URL).
+pub trait Classify {
+    fn disposition(&self) -> Disposition;
+    fn reason(&self) -> &'static str;
+}
