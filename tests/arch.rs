@@ -276,6 +276,10 @@ fn scanner_catches_uses_and_ignores_mentions() {
         "let fs = 3; let net = fs + 1;",
     ];
     for f in fine {
-        assert!(violations(f).is_empty(), "false alarm on: {f}: {:?}", violations(f));
+        assert!(
+            violations(f).is_empty(),
+            "false alarm on: {f}: {:?}",
+            violations(f)
+        );
     }
 }
