@@ -92,8 +92,13 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
     content
 }
 
+/// Navigation, not prose: mostly linked text and too little unlinked text to be a
+/// paragraph that merely cites many links.
 fn link_heavy(b: &Block) -> bool {
-    b.table.is_none() && b.weight > 0 && b.link as f64 > rules::LINK_DENSITY_MAX * b.weight as f64
+    b.table.is_none()
+        && b.weight > 0
+        && b.link as f64 > rules::LINK_DENSITY_MAX * b.weight as f64
+        && b.weight.saturating_sub(b.link) < rules::PROSE_UNLINKED_MIN
 }
 
 /// The scoring value of one block (see the module doc).
@@ -150,7 +155,12 @@ fn duplicate_children(dom: &Dom<'_>, blocks: &[Block], container: usize) -> Hash
     let mut first_block = 0usize;
     while c < end {
         let ce = dom.end(c).max(c + 1);
-        if dom.weight.get(c).copied().unwrap_or(0) >= rules::DUPLICATE_MIN {
+        // Only containers: repeated paragraphs are content (a report may repeat itself).
+        let container_tag = matches!(
+            dom.tag(c),
+            Some(Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Block | Tag::Table)
+        );
+        if container_tag && dom.weight.get(c).copied().unwrap_or(0) >= rules::DUPLICATE_MIN {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             let mut members = Vec::new();
             for (k, b) in blocks.iter().enumerate().skip(first_block) {
@@ -474,4 +484,67 @@ fn find_article_body(v: &serde_json::Value, depth: usize) -> Option<String> {
         serde_json::Value::Array(a) => a.iter().find_map(|x| find_article_body(x, depth + 1)),
         _ => None,
     }
+}
+
+/// A human-readable trace of the content decision: chrome-marked elements, the best
+/// containers with their scores, and every block with its value (for `extract --explain`).
+pub fn explain(dom: &Dom<'_>, chrome: &[bool]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let describe = |i: usize| -> String {
+        match dom.element(i) {
+            Some(e) => format!(
+                "#{i} <{} class={:?} id={:?}> w={}",
+                e.name(),
+                e.attr("class").unwrap_or(""),
+                e.id().unwrap_or(""),
+                dom.weight.get(i).copied().unwrap_or(0)
+            ),
+            None => format!("#{i} text"),
+        }
+    };
+    let _ = writeln!(s, "== chrome sub-trees");
+    for (i, c) in chrome.iter().enumerate() {
+        if *c {
+            let _ = writeln!(s, "  {}", describe(i));
+        }
+    }
+    let (blocks, _, _) = blocks(dom, chrome);
+    let n = dom.nodes.len();
+    let mut score = vec![0f64; n];
+    for b in &blocks {
+        if let Some(x) = score.get_mut(b.owner as usize) {
+            *x += value(b);
+        }
+    }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent as usize;
+        if p != i {
+            score[p] += score[i];
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| dom.element(i).is_some()).collect();
+    order.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+    let _ = writeln!(s, "== best containers");
+    for &i in order.iter().take(12) {
+        let _ = writeln!(s, "  {:>9.1} {}", score[i], describe(i));
+    }
+    let best = best_container(dom, &blocks);
+    let _ = writeln!(s, "== chosen {}", describe(best));
+    let _ = writeln!(s, "== blocks");
+    for b in &blocks {
+        let inside = (b.owner as usize) >= best && (b.owner as usize) < dom.end(best);
+        let _ = writeln!(
+            s,
+            "  {} {:>7.1} o={} w={} l={} {}{}",
+            if inside { '*' } else { ' ' },
+            value(b),
+            b.owner,
+            b.weight,
+            b.link,
+            if b.chrome { "[chrome] " } else { "" },
+            b.text.chars().take(100).collect::<String>()
+        );
+    }
+    s
 }

@@ -75,6 +75,20 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     })
 }
 
+/// A human-readable trace of how the main content was chosen (debugging aid for
+/// `report-ingest extract --explain`).
+pub fn explain(input: &Input<'_>, opts: &Options) -> String {
+    let bytes = &input.bytes[..input.bytes.len().min(opts.max_bytes)];
+    if let Err(e) = charset::sniff_not_html(bytes) {
+        return format!("rejected: {e}");
+    }
+    let decoded = charset::decode(bytes, input.content_type);
+    let html = scraper::Html::parse_document(&decoded.text);
+    let dom = dom::Dom::build(&html, opts.max_depth);
+    let chrome = chrome::mark(&dom);
+    content::explain(&dom, &chrome)
+}
+
 /// The extract JSON for a rejected page: `{"url":…, "error": "not_html", "articles": []}`.
 pub fn rejected(input: &Input<'_>, err: &ExtractError) -> Report {
     Report {

@@ -69,7 +69,7 @@ pub static UNLIKELY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Tokens that rescue an [`UNLIKELY_CLASS`] match (readability's `okMaybeItsACandidate`).
 pub static OK_MAYBE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)and|article|body|column|content|main|shadow|post|entry|story|text"));
+    LazyLock::new(|| re(r"(?i)and|article|body|column|content|main|shadow"));
 /// An unlikely-looking element is still kept when it holds at least this share of the
 /// page's text weight (whole-page wrappers with a stray `header` token in their class).
 pub const UNLIKELY_MAX_SHARE: f64 = 0.35;
@@ -179,6 +179,9 @@ pub static URL_PAGE: LazyLock<Regex> =
 
 /// A block whose linked text is more than this share of its text is navigation.
 pub const LINK_DENSITY_MAX: f64 = 0.5;
+/// …unless it still has this much unlinked text (weight): prose that cites many links
+/// (news sites wrap names in hover-card links) is a paragraph, not a menu.
+pub const PROSE_UNLINKED_MIN: u32 = 80;
 /// Blocks lighter than this without sentence punctuation count as furniture when
 /// scoring containers (menu items, labels); they are still output inside the content.
 pub const SHORT_BLOCK: u32 = 30;
