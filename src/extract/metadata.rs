@@ -195,11 +195,19 @@ impl<'a> Body<'a> {
     /// Byte range of the content inside the page text, located by a probe from the first
     /// and last lines (the page text splits at inline tags, so short probes are used).
     fn span_in(&self, text: &str) -> Option<(usize, usize)> {
+        // A long probe first: the content often repeats the headline, which the page also
+        // shows above the date line; only the long probe tells the two apart.
         let first = self
             .lines
             .iter()
             .take(3)
-            .find_map(|l| probe(l, true).and_then(|p| text.find(p)))?;
+            .find_map(|l| long_probe(l).and_then(|p| text.find(p)))
+            .or_else(|| {
+                self.lines
+                    .iter()
+                    .take(3)
+                    .find_map(|l| probe(l, true).and_then(|p| text.find(p)))
+            })?;
         let last = self
             .lines
             .iter()
@@ -230,6 +238,15 @@ impl<'a> Body<'a> {
 
 /// Characters in a probe used to locate content lines in the page text.
 const PROBE_CHARS: usize = 12;
+
+/// Characters in the long probe (the opening of the first line, spaces included).
+const LONG_PROBE_CHARS: usize = 40;
+
+/// The first [`LONG_PROBE_CHARS`] characters of `line`, if it is that long.
+fn long_probe(line: &str) -> Option<&str> {
+    let end = line.char_indices().nth(LONG_PROBE_CHARS).map(|(i, _)| i)?;
+    Some(&line[..end])
+}
 
 /// A whitespace-free run of up to [`PROBE_CHARS`] characters at the start (or end) of `line`.
 fn probe(line: &str, from_start: bool) -> Option<&str> {

@@ -308,77 +308,20 @@ const PLACE_SCAN_CHARS: usize = 200_000;
 /// Longest place name looked for before the level character, in characters.
 const PLACE_NAME_MAX: usize = 6;
 
-/// Characters that end a generic word before a level (`社区`, `全市`, `我县`…).
+/// Characters that end a generic word or a verb before a level (`社区`, `全市`, `我县`,
+/// `做好区…`): no place name ends in them.
+const NOT_PLACE_ENDINGS: &str = "社辖轄城园園片景市县縣省区區乡鄉镇鎮全我本该該各每两兩三老郊山灾災校小街地新好的个個此其分入出进進";
+
+/// Function words and verbs that cannot open a place name.
+const NOT_PLACE_OPENINGS: &str =
+    "在于於和与與及对對向为為是将將把从從到由了的等做抓让讓使给給其此各每";
+
 fn generic_before_level(c: char) -> bool {
-    matches!(
-        c,
-        '社' | '辖'
-            | '轄'
-            | '城'
-            | '园'
-            | '園'
-            | '片'
-            | '景'
-            | '市'
-            | '县'
-            | '縣'
-            | '省'
-            | '区'
-            | '區'
-            | '乡'
-            | '鄉'
-            | '镇'
-            | '鎮'
-            | '全'
-            | '我'
-            | '本'
-            | '该'
-            | '該'
-            | '各'
-            | '每'
-            | '两'
-            | '兩'
-            | '三'
-            | '老'
-            | '郊'
-            | '山'
-            | '灾'
-            | '災'
-            | '校'
-            | '小'
-            | '街'
-            | '地'
-            | '新'
-    )
+    NOT_PLACE_ENDINGS.contains(c)
 }
 
-/// Function words that cannot open a place name.
 fn function_char(c: char) -> bool {
-    matches!(
-        c,
-        '在' | '于'
-            | '於'
-            | '和'
-            | '与'
-            | '與'
-            | '及'
-            | '对'
-            | '對'
-            | '向'
-            | '为'
-            | '為'
-            | '是'
-            | '将'
-            | '將'
-            | '把'
-            | '从'
-            | '從'
-            | '到'
-            | '由'
-            | '了'
-            | '的'
-            | '等'
-    )
+    NOT_PLACE_OPENINGS.contains(c)
 }
 
 /// The one place of `level` (`区`, `县`…) that the content names repeatedly, if one
