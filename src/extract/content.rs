@@ -57,14 +57,17 @@ pub struct Content {
 /// Extracts the main content of the page.
 pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
     let (blocks, tables, headline) = blocks(dom, chrome);
-    let container = best_container(dom, &blocks);
-    let dropped = duplicate_children(dom, &blocks, container);
-    let (lo, hi) = (container, dom.end(container));
+    let containers = best_container(dom, &blocks);
+    let mut dropped = HashSet::new();
+    for &c in &containers {
+        dropped.extend(duplicate_children(dom, &blocks, c));
+    }
+    let ranges: Vec<(usize, usize)> = containers.iter().map(|&c| (c, dom.end(c))).collect();
     let mut lines = Vec::new();
     let mut seen_prose = false;
     for (k, b) in blocks.iter().enumerate() {
         let o = b.owner as usize;
-        if o < lo || o >= hi || dropped.contains(&k) || b.chrome {
+        if !ranges.iter().any(|&(lo, hi)| o >= lo && o < hi) || dropped.contains(&k) || b.chrome {
             continue;
         }
         if link_heavy(b) {
@@ -116,33 +119,91 @@ fn value(b: &Block) -> f64 {
     w - b.link as f64
 }
 
-/// The element whose sub-tree has the highest summed block value.
-fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> usize {
+/// Container scores: every block's value goes to its owner and parent in full, to the
+/// grandparent by half and further ancestors by `1/(3·level)` (readability's decay), so
+/// a container scores by the prose it holds *directly*, not by everything far below.
+fn scores(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<f64>, Vec<f64>) {
     let n = dom.nodes.len();
-    if n == 0 {
-        return 0;
-    }
     let mut score = vec![0f64; n];
+    let mut link = vec![0f64; n];
     for b in blocks {
-        if let Some(s) = score.get_mut(b.owner as usize) {
-            *s += value(b);
+        let v = value(b);
+        let mut at = b.owner as usize;
+        for level in 0..rules::SCORE_LEVELS {
+            let Some(s) = score.get_mut(at) else { break };
+            let div = match level {
+                0 | 1 => 1.0,
+                2 => 2.0,
+                l => 3.0 * l as f64,
+            };
+            *s += v / div;
+            let p = dom.nodes[at].parent as usize;
+            if p == at {
+                break;
+            }
+            at = p;
+        }
+        if let Some(l) = link.get_mut(b.owner as usize) {
+            *l += b.link as f64;
         }
     }
+    // Sub-tree link weight, for the link density of a candidate.
     for i in (1..n).rev() {
         let p = dom.nodes[i].parent as usize;
         if p != i {
-            score[p] += score[i];
+            link[p] += link[i];
         }
     }
+    (score, link)
+}
+
+/// The content: the best-scoring element (score × (1 − link density)) plus those of its
+/// siblings that score at least [`rules::SIBLING_SHARE`] of it. Returns element indices
+/// in document order; their sub-trees are the content.
+fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
+    let n = dom.nodes.len();
+    if n == 0 {
+        return vec![0];
+    }
+    let (score, link) = scores(dom, blocks);
+    let adjusted = |i: usize| -> f64 {
+        let w = dom.weight.get(i).copied().unwrap_or(0) as f64;
+        let ld = if w > 0.0 { (link[i] / w).min(1.0) } else { 0.0 };
+        score[i] * (1.0 - ld)
+    };
     let mut best = 0usize;
     let mut best_score = f64::MIN;
-    for (i, s) in score.iter().enumerate() {
-        if matches!(dom.nodes[i].kind, Kind::Elem(..)) && *s >= best_score && *s > 0.0 {
-            best = i;
-            best_score = *s;
+    for i in 0..n {
+        if matches!(dom.nodes[i].kind, Kind::Elem(..)) {
+            let s = adjusted(i);
+            if s > best_score {
+                best = i;
+                best_score = s;
+            }
         }
     }
-    best
+    if best_score <= 0.0 {
+        return vec![best];
+    }
+    let parent = dom.nodes[best].parent as usize;
+    if parent == best {
+        return vec![best];
+    }
+    let threshold = (best_score * rules::SIBLING_SHARE).max(rules::SIBLING_MIN);
+    let mut out = Vec::new();
+    let mut c = parent + 1;
+    let pend = dom.end(parent);
+    while c < pend {
+        let ce = dom.end(c).max(c + 1);
+        if c == best || (matches!(dom.nodes[c].kind, Kind::Elem(..)) && adjusted(c) >= threshold) {
+            out.push(c);
+        }
+        c = ce;
+    }
+    if out.is_empty() {
+        out.push(best);
+    }
+    out
 }
 
 /// Blocks of child sub-trees of `container` whose text repeats an earlier child (sites
@@ -238,7 +299,11 @@ fn blocks(dom: &Dom<'_>, chrome: &[bool]) -> (Vec<Block>, Vec<Vec<Vec<String>>>,
             acc.space = false;
             return;
         }
-        let owner = open.last().map_or(0, |o| o.2);
+        let owner = open
+            .iter()
+            .rev()
+            .find(|o| o.1.is_block())
+            .map_or(0, |o| o.2);
         let heading = open.iter().rev().find_map(|o| match o.1 {
             Tag::H(l) => Some(l),
             _ => None,
@@ -511,18 +576,7 @@ pub fn explain(dom: &Dom<'_>, chrome: &[bool]) -> String {
     }
     let (blocks, _, _) = blocks(dom, chrome);
     let n = dom.nodes.len();
-    let mut score = vec![0f64; n];
-    for b in &blocks {
-        if let Some(x) = score.get_mut(b.owner as usize) {
-            *x += value(b);
-        }
-    }
-    for i in (1..n).rev() {
-        let p = dom.nodes[i].parent as usize;
-        if p != i {
-            score[p] += score[i];
-        }
-    }
+    let (score, _) = scores(dom, &blocks);
     let mut order: Vec<usize> = (0..n).filter(|&i| dom.element(i).is_some()).collect();
     order.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
     let _ = writeln!(s, "== best containers");
@@ -530,10 +584,13 @@ pub fn explain(dom: &Dom<'_>, chrome: &[bool]) -> String {
         let _ = writeln!(s, "  {:>9.1} {}", score[i], describe(i));
     }
     let best = best_container(dom, &blocks);
-    let _ = writeln!(s, "== chosen {}", describe(best));
+    for &c in &best {
+        let _ = writeln!(s, "== chosen {}", describe(c));
+    }
     let _ = writeln!(s, "== blocks");
     for b in &blocks {
-        let inside = (b.owner as usize) >= best && (b.owner as usize) < dom.end(best);
+        let o = b.owner as usize;
+        let inside = best.iter().any(|&c| o >= c && o < dom.end(c));
         let _ = writeln!(
             s,
             "  {} {:>7.1} o={} w={} l={} {}{}",

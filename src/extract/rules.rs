@@ -189,6 +189,13 @@ pub const SHORT_BLOCK: u32 = 30;
 pub const SHORT_PENALTY: f64 = 6.0;
 /// Chrome lines count this many times their weight against a container.
 pub const CHROME_PENALTY: f64 = 1.0;
+/// Ancestor levels a block's value reaches (owner, parent, grandparent, …).
+pub const SCORE_LEVELS: usize = 5;
+/// Siblings of the best container scoring at least this share of it join the content
+/// (readability's 0.2): bodies split by an ad or an inline widget.
+pub const SIBLING_SHARE: f64 = 0.2;
+/// …and at least this absolute score (weight units, ≈ one sentence).
+pub const SIBLING_MIN: f64 = 30.0;
 /// Sentence punctuation: blocks with it are prose.
 pub static SENTENCE_PUNCT: LazyLock<Regex> = LazyLock::new(|| re(r"[。！？；，,.!?;：:]"));
 
