@@ -28,6 +28,16 @@ const UNITS: &[&str] = &[
     "百分点",
     "百分點",
     "人次",
+    "家次",
+    "册次",
+    "冊次",
+    "批次",
+    "件次",
+    "场次",
+    "場次",
+    "班次",
+    "例次",
+    "艘次",
     "剂次",
     "劑次",
     "户次",
@@ -81,6 +91,7 @@ const UNITS: &[&str] = &[
     "床",
     "套",
     "册",
+    "部",
     "冊",
     "座",
     "条",
@@ -110,7 +121,7 @@ static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
     compile(&format!(
         concat!(
-            r"(?P<pre>约为|约有|大约|约|接近|将近|近)?",
+            r"(?P<pre>约为|約為|约有|約有|大约|大約|约|約|接近|将近|將近|近)?",
             r"(?P<num>[0-9０-９]+(?:,[0-9]{{3}})*(?:[.．][0-9０-９]+)?)",
             r"[ \u{{a0}}\u{{3000}}]*(?P<s1>多|余|餘)?(?P<mul>万亿|萬億|万|萬|亿|億)?",
             r"[ \u{{a0}}\u{{3000}}]*(?P<s2>多|余|餘)?(?P<unit>{})(?P<post>左右|以上)?"
@@ -300,6 +311,10 @@ fn glued_after(text: &str, end: usize, unit: Option<&str>) -> bool {
         Some("元") => matches!(next, '旦' | '素' | '件'),
         Some("个" | "個") => matches!(next, '人' | '体' | '體' | '别' | '別' | '案' | '性'),
         Some("次") => matches!(next, '年' | '日' | '月' | '要' | '序'),
+        Some("部") => matches!(
+            next,
+            '门' | '門' | '分' | '署' | '队' | '隊' | '长' | '長' | '位'
+        ),
         Some("名") => matches!(
             next,
             '单' | '單' | '称' | '稱' | '义' | '義' | '额' | '額' | '字'
@@ -559,6 +574,19 @@ mod tests {
                 (20.0, "个学时".into(), false),
                 (20.0, "个".into(), false),
                 (11.0, "项".into(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn counted_visits_and_traditional_approx() {
+        assert_eq!(
+            vals("检查单位1280家次,外借图书38.5万册次,登记古籍1860部,3部门联合,受益居民約5600人。"),
+            vec![
+                (1280.0, "家次".into(), false),
+                (385_000.0, "册次".into(), false),
+                (1860.0, "部".into(), false),
+                (5600.0, "人".into(), true),
             ]
         );
     }

@@ -39,8 +39,8 @@ pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadat
     let body = Body::new(articles);
     let span = body.span_in(&page.text);
     let title = title::choose(&page);
-    let (published, published_time) =
-        date::published(&page, span, &body).map_or((None, None), |d| (Some(d.date), d.time));
+    let (published, published_time) = date::published(&page, span, &body, title.as_deref())
+        .map_or((None, None), |d| (Some(d.date), d.time));
     let source_org = org::source_org(&page, span, &body, title.as_deref());
     let region = org::region(source_org.as_deref(), title.as_deref(), &body);
     let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());

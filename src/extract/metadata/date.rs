@@ -5,7 +5,8 @@
 //!    `发布日期:`, `更新时间:` with the value in the next element, bare `时间:`/`日期:` when
 //!    not part of a longer word such as `活动时间`).
 //! 2. `<meta>` dates (`article:published_time`, `PubDate`, `dc.date`…).
-//! 3. JSON-LD `datePublished`, then the first `<time datetime>`.
+//! 3. JSON-LD `datePublished`, then the first `<time datetime>`, then an unlabeled date in
+//!    the byline right under the headline (`2023-09-02 08:15　来源：…`).
 //! 4. The document's own date line: a short line among the last lines of the content that is
 //!    a date, possibly after a signature (`二○○四年十二月二十日`, `2023年5月6日`).
 //!
@@ -110,6 +111,7 @@ pub(crate) fn published(
     page: &Page,
     span: Option<(usize, usize)>,
     body: &Body<'_>,
+    title: Option<&str>,
 ) -> Option<Published> {
     if let Some(re) = LABELED.as_ref() {
         for caps in re.captures_iter(&page.text) {
@@ -131,7 +133,42 @@ pub(crate) fn published(
     if let Some(p) = page.time_attr.as_deref().and_then(parse_first) {
         return Some(p);
     }
+    if let Some(p) = near_headline(page, span, title) {
+        return Some(p);
+    }
     document_date_line(body)
+}
+
+/// Bytes after the headline searched for an unlabeled date (the byline sits right under it:
+/// `2023-09-02 08:15　来源：…`; 600 bytes is about 200 CJK characters).
+const BYLINE_MAX_BYTES: usize = 600;
+
+/// Characters of the title used to find the headline in the page text.
+const HEADLINE_PROBE_CHARS: usize = 12;
+
+/// An unlabeled date between the headline and the content (a news byline).
+fn near_headline(
+    page: &Page,
+    span: Option<(usize, usize)>,
+    title: Option<&str>,
+) -> Option<Published> {
+    let (content_start, _) = span?;
+    let title = title?.trim();
+    let probe_end = title
+        .char_indices()
+        .nth(HEADLINE_PROBE_CHARS)
+        .map_or(title.len(), |(i, _)| i);
+    let probe = &title[..probe_end];
+    if probe.is_empty() {
+        return None;
+    }
+    let before = page.text.get(..content_start)?;
+    let head = before.rfind(probe)? + probe.len();
+    let mut end = content_start.min(head + BYLINE_MAX_BYTES);
+    while !page.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    parse_first(page.text.get(head..end)?)
 }
 
 /// The document's own date line among the last lines of the last article.
@@ -327,6 +364,26 @@ mod tests {
     }
 
     #[test]
+    fn byline_date_under_headline() {
+        let text =
+            "首页 2023-01-01\n托育点投入使用\n2023-09-02 08:15　来源：城市晚报\n正文第一段。\n";
+        let page = Page {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let start = text.find("正文").unwrap();
+        let p = published(
+            &page,
+            Some((start, text.len())),
+            &Body::default(),
+            Some("托育点投入使用"),
+        )
+        .unwrap();
+        assert_eq!(p.date, "2023-09-02");
+        assert_eq!(p.time.as_deref(), Some("2023-09-02T08:15:00+08:00"));
+    }
+
+    #[test]
     fn labeled_dates_skip_words_and_content() {
         let text = "活动时间:2023-03-01\n发布时间:\n2023-07-28 09:12\n正文说明\n时间:2022-01-01\n";
         let page = Page {
@@ -334,10 +391,10 @@ mod tests {
             ..Default::default()
         };
         let body = Body::default();
-        let p = published(&page, None, &body).unwrap();
+        let p = published(&page, None, &body, None).unwrap();
         assert_eq!(p.date, "2023-07-28");
         let start = text.find("正文").unwrap();
-        let p = published(&page, Some((0, start)), &body).unwrap();
+        let p = published(&page, Some((0, start)), &body, None).unwrap();
         assert_eq!(p.date, "2022-01-01");
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点 →
 //!   工作计划, 报告/汇报/述职 → 工作报告, 事迹 → 先进事迹; Traditional forms too; 计划生育 is
-//!   not a plan); else the most frequent type word in the opening of the content; else 其他.
+//!   not a plan); else the most frequent self-declaring phrase (工作总结, 总结如下, 述职报告…)
+//!   in the opening of the content; else 其他.
 //! - period: the first year in the title (`2023年`, `2023`), with 上半年/下半年 → H1/H2 and
 //!   季度 → Q1–Q4; a year range (`2004—2024年`) gives none; else the same read on the
 //!   document's own heading line (first content line, if short).
@@ -44,6 +45,32 @@ const TYPE_WORDS: &[(&str, &str)] = &[
     ("事跡", "先进事迹"),
 ];
 
+/// Phrases by which a text declares its own type (bare 计划/报告 are too common in news
+/// text to count: `计划于明年`, `据报告`).
+const TEXT_TYPE_PHRASES: &[(&str, &str)] = &[
+    ("工作总结", "工作总结"),
+    ("工作總結", "工作总结"),
+    ("总结如下", "工作总结"),
+    ("總結如下", "工作总结"),
+    ("年终总结", "工作总结"),
+    ("工作计划", "工作计划"),
+    ("工作計劃", "工作计划"),
+    ("计划如下", "工作计划"),
+    ("計劃如下", "工作计划"),
+    ("工作要点", "工作计划"),
+    ("工作要點", "工作计划"),
+    ("工作报告", "工作报告"),
+    ("工作報告", "工作报告"),
+    ("报告如下", "工作报告"),
+    ("報告如下", "工作报告"),
+    ("述职报告", "工作报告"),
+    ("述職報告", "工作报告"),
+    ("先进事迹", "先进事迹"),
+    ("先進事蹟", "先进事迹"),
+    ("事迹材料", "先进事迹"),
+    ("事蹟材料", "先进事迹"),
+];
+
 /// Type words that are part of a longer term of another meaning.
 const NOT_TYPE: &[&str] = &[
     "计划生育",
@@ -71,8 +98,8 @@ pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
     }
     let head = body.head(TYPE_SCAN_CHARS);
     let mut best: Option<(&'static str, usize)> = None;
-    for (_, kind) in TYPE_WORDS {
-        let n = TYPE_WORDS
+    for (_, kind) in TEXT_TYPE_PHRASES {
+        let n = TEXT_TYPE_PHRASES
             .iter()
             .filter(|(_, k)| k == kind)
             .map(|(w, _)| count_type_word(&head, w))
@@ -275,8 +302,10 @@ mod tests {
         assert_eq!(doc_type(Some("計劃生育協會年度總結"), &b), "工作总结");
         assert_eq!(doc_type(Some("政府工作報告"), &b), "工作报告");
         assert_eq!(doc_type(Some("卫生资料汇编"), &b), "其他");
-        let a = art("现将上半年工作总结如下:");
+        let a = art("现将上半年工作开展情况总结如下:");
         assert_eq!(doc_type(Some("卫生资料汇编"), &body(&a)), "工作总结");
+        let a = art("社区托育点投入使用,街道计划明年再建两处,据报告入托需求旺盛。");
+        assert_eq!(doc_type(Some("首个社区托育点投入使用"), &body(&a)), "其他");
     }
 
     #[test]

@@ -264,11 +264,15 @@ fn place_of(s: &str) -> Place {
             break;
         }
         if seg.chars().count() == 1 {
-            // `广州` + `市`: a level after a name ending in 州 belongs to it.
             if let Some(prev) = segs.last_mut() {
-                prev.push_str(seg);
-                rest = &rest[m.end()..];
-                continue;
+                if prev.ends_with('州') {
+                    // `广州` + `市`: a level after a name ending in 州 belongs to it.
+                    prev.push_str(seg);
+                    rest = &rest[m.end()..];
+                    continue;
+                }
+                // `安吉县` + `市场监督管理局`: the level character opens the organization.
+                break;
             }
         }
         segs.push(seg.to_owned());
@@ -429,6 +433,14 @@ mod tests {
         );
         assert_eq!(place_of("xxx市卫生局"), Place::Placeholder);
         assert_eq!(place_of("区卫生健康委"), Place::Bare('区'));
+        assert_eq!(
+            place_of("安吉县市场监督管理局"),
+            Place::Named("安吉县".into())
+        );
+        assert_eq!(
+            place_of("恩施州卫生健康委员会"),
+            Place::Named("恩施州".into())
+        );
         assert_eq!(place_of("卫生局"), Place::None);
         assert_eq!(place_of("社区卫生服务中心"), Place::None);
     }
