@@ -113,7 +113,7 @@ fn value(b: &Block) -> f64 {
     if link_heavy(b) {
         return -w;
     }
-    if b.weight < rules::SHORT_BLOCK && !rules::SENTENCE_PUNCT.is_match(&b.text) {
+    if b.weight < rules::SHORT_BLOCK && !b.text.contains(rules::is_sentence_punct) {
         return -rules::SHORT_PENALTY;
     }
     w - b.link as f64
@@ -409,8 +409,11 @@ fn is_chrome_line(text: &str, weight: u32) -> bool {
     (weight <= rules::CHROME_LINE_MAX && rules::CHROME_LINE.is_match(text))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
         || (weight <= rules::SEO_INTRO_MAX && rules::SEO_INTRO.is_match(text))
-        || (weight <= rules::TEASER_MAX && rules::TEASER.is_match(text))
-        || (weight <= rules::CHROME_LINE_MAX && rules::KEYWORD_LINE.is_match(text))
+        || (weight <= rules::TEASER_MAX && rules::is_teaser(text))
+        || (weight <= rules::CHROME_LINE_MAX
+            && text.contains(' ')
+            && !text.contains(rules::is_sentence_punct)
+            && rules::KEYWORD_LINE.is_match(text))
 }
 
 /// Rows of cells when the table at `i` is a data table (no nested table, ≥ 2 rows,

@@ -64,7 +64,7 @@ pub const CJK_WEIGHT: u32 = 3;
 /// matches or it holds a large share of the page's text.
 pub static UNLIKELY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)-ad-|^ad-|-ads\b|\bads?\b|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav\b|navbar|masthead|tags\b|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print",
+        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print",
     )
 });
 /// Tokens that rescue an [`UNLIKELY_CLASS`] match (readability's `okMaybeItsACandidate`).
@@ -92,9 +92,9 @@ pub static CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r"|打印本页|打印此页|打印文章|[【\[]\s*打印\s*[】\]]|[【\[]\s*关闭\s*[】\]]|关闭窗口|關閉視窗|列印本頁|文字大小|字号\s*[:：]|字體\s*[:：]|字体\s*[:：]|背景色\s*[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]",
         r"|分享到|分享赚钱|一键分享|扫一扫|扫描二维码|微信扫|加入收藏|收藏本页|设为首页|設為首頁|加入最爱",
         // footers
-        r"|版权所有|版權所有|版权声明|免责声明|免責聲明|Copyright|©|ICP备|ICP證|ICP证|公网安备|公網安備|网站标识码|網站標識碼|主办单位|主辦單位|承办单位|承辦單位|技术支持\s*[:：]|建议使用.{0,30}分辨率|最佳浏览|网站地图|網站地圖|联系我们|關於我們|关于我们|站长统计|不良信息举报",
+        r"|版权所有|版權所有|版权声明|免责声明|免責聲明|Copyright|©|ICP备|ICP證|ICP证|公网安备|公網安備|网站标识码|網站標識碼|主办单位|主辦單位|承办单位|承辦單位|技术支持\s*[:：]|建议使用.*分辨率|最佳浏览|网站地图|網站地圖|联系我们|關於我們|关于我们|站长统计|不良信息举报",
         // download, doc-share boxes, customer service
-        r"|点击下载|立即下载|下载文档|下载本文|下载此文档|免费下载|文档为\s*\w+\s*格式|下载收益|此文档由|下载积分|开通VIP|网站客服|在线客服|客服\s*QQ|客服电话|^\s*ID\s*[:：]\s*\d+|^\s*大小\s*[:：]\s*[\d.]+\s*[KMG]?B|^\s*页数\s*[:：]\s*\d+|^\s*格式\s*[:：]\s*(DOCX?|PDF|PPTX?|XLSX?|TXT|WPS)\b",
+        r"|点击下载|立即下载|下载文档|下载本文|下载此文档|免费下载|文档为\s*[A-Za-z0-9]+\s*格式|下载收益|此文档由|下载积分|开通VIP|网站客服|在线客服|客服\s*QQ|客服电话|^\s*ID\s*[:：]\s*\d+|^\s*大小\s*[:：]\s*[\d.]+\s*[KMG]?B|^\s*页数\s*[:：]\s*\d+|^\s*格式\s*[:：]\s*(DOCX?|PDF|PPTX?|XLSX?|TXT|WPS)(?-u:\b)",
         // pagination, prev/next links
         r"|上一篇|下一篇|上一頁|下一頁|上一页|下一页|^\s*(首页|尾页|末页)\s*$|共\s*\d+\s*页|当前第\s*\d+\s*页|第\s*\d+\s*页\s*[/／]\s*共",
         // keyword and tag lines
@@ -143,7 +143,10 @@ pub const SEO_INTRO_MAX: u32 = 900;
 
 /// A short line ending in an ellipsis is a teaser of another page (summary boxes,
 /// related-list snippets), not content.
-pub static TEASER: LazyLock<Regex> = LazyLock::new(|| re(r"(\.\.\.|…|。。。)\s*$"));
+pub fn is_teaser(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with("...") || t.ends_with('…') || t.ends_with("。。。")
+}
 /// Teasers are only recognized up to this weight.
 pub const TEASER_MAX: u32 = 450;
 
@@ -155,9 +158,12 @@ pub static KEYWORD_LINE: LazyLock<Regex> =
 /// 篇1…篇N headings that split a page into several articles.
 pub static PIAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^.{0,60}篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)\s*[:：]?.{0,60}$",
+        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)",
     )
 });
+
+/// 篇N headings are short lines (weight).
+pub const PIAN_HEADING_MAX: u32 = 200;
 
 /// Pagination text: `共2页` / `当前第1页` / `第1页/共2页`.
 pub static PAGE_TOTAL: LazyLock<Regex> =
@@ -197,7 +203,12 @@ pub const SIBLING_SHARE: f64 = 0.2;
 /// …and at least this absolute score (weight units, ≈ one sentence).
 pub const SIBLING_MIN: f64 = 30.0;
 /// Sentence punctuation: blocks with it are prose.
-pub static SENTENCE_PUNCT: LazyLock<Regex> = LazyLock::new(|| re(r"[。！？；，,.!?;：:]"));
+pub fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '；' | '，' | ',' | '.' | '!' | '?' | ';' | '：' | ':'
+    )
+}
 
 /// Sub-trees whose normalized text repeats an earlier sibling of at least this weight are
 /// dropped (sites that print the body twice, e.g. a hidden mobile copy).
@@ -234,13 +245,11 @@ mod tests {
             ("META_LABEL", META_LABEL.as_str()),
             ("SECTION_HEAD", SECTION_HEAD.as_str()),
             ("SEO_INTRO", SEO_INTRO.as_str()),
-            ("TEASER", TEASER.as_str()),
             ("KEYWORD_LINE", KEYWORD_LINE.as_str()),
             ("PIAN_HEADING", PIAN_HEADING.as_str()),
             ("PAGE_TOTAL", PAGE_TOTAL.as_str()),
             ("PAGE_CURRENT", PAGE_CURRENT.as_str()),
             ("URL_PAGE", URL_PAGE.as_str()),
-            ("SENTENCE_PUNCT", SENTENCE_PUNCT.as_str()),
         ] {
             assert!(!p.is_empty(), "{name}");
         }

@@ -48,7 +48,10 @@ pub fn articles(content: Content) -> Vec<Draft> {
 }
 
 fn is_pian_heading(l: &Line) -> bool {
-    l.table.is_none() && l.weight <= 200 && rules::PIAN_HEADING.is_match(&l.text)
+    l.table.is_none()
+        && l.weight <= rules::PIAN_HEADING_MAX
+        && l.text.contains('篇')
+        && rules::PIAN_HEADING.is_match(&l.text)
 }
 
 fn draft(title: Option<String>, lines: &[Line], tables: &[Vec<Vec<String>>]) -> Draft {
