@@ -185,6 +185,9 @@ fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
     if best_score <= 0.0 {
         return vec![best];
     }
+    if let Some(repeated) = repeated_siblings(dom, blocks, best) {
+        return repeated;
+    }
     let parent = dom.nodes[best].parent as usize;
     if parent == best {
         return vec![best];
@@ -204,6 +207,55 @@ fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
         out.push(best);
     }
     out
+}
+
+/// Bodies split into repeated containers (one `<div class="card …">` per paragraph, a
+/// column per few paragraphs): walking up from the best element at most
+/// [`rules::REPEAT_LEVELS`] levels, the first ancestor-or-self with at least two siblings
+/// of the same tag and class that hold prose; all of them (in order) are the content.
+fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec<usize>> {
+    let n = dom.nodes.len();
+    // Plain (undecayed) value sums per sub-tree.
+    let mut sum = vec![0f64; n];
+    for b in blocks {
+        if let Some(s) = sum.get_mut(b.owner as usize) {
+            *s += value(b);
+        }
+    }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent as usize;
+        if p != i {
+            sum[p] += sum[i];
+        }
+    }
+    let signature = |i: usize| -> Option<(&str, &str)> {
+        let e = dom.element(i)?;
+        let class = e.attr("class").unwrap_or("").trim();
+        (!class.is_empty()).then_some((e.name(), class))
+    };
+    let mut node = best;
+    for _ in 0..rules::REPEAT_LEVELS {
+        let parent = dom.nodes.get(node)?.parent as usize;
+        if parent == node {
+            return None;
+        }
+        if let Some(sig) = signature(node) {
+            let mut same = Vec::new();
+            let mut c = parent + 1;
+            let pend = dom.end(parent);
+            while c < pend {
+                if signature(c) == Some(sig) && sum[c] > 0.0 {
+                    same.push(c);
+                }
+                c = dom.end(c).max(c + 1);
+            }
+            if same.len() >= 3 {
+                return Some(same);
+            }
+        }
+        node = parent;
+    }
+    None
 }
 
 /// Blocks of child sub-trees of `container` whose text repeats an earlier child (sites

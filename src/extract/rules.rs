@@ -202,6 +202,8 @@ pub const SCORE_LEVELS: usize = 5;
 pub const SIBLING_SHARE: f64 = 0.2;
 /// …and at least this absolute score (weight units, ≈ one sentence).
 pub const SIBLING_MIN: f64 = 30.0;
+/// How far up from the best element repeated same-class paragraph containers are looked for.
+pub const REPEAT_LEVELS: usize = 3;
 /// Sentence punctuation: blocks with it are prose.
 pub fn is_sentence_punct(c: char) -> bool {
     matches!(
