@@ -45,7 +45,8 @@ pub const FIGURE_BUCKETS: &[f64] = &[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0
 /// Bucket upper bounds (seconds) of politeness waits: a grant is immediate (0) or waits
 /// up to 1/rate (default rate 1/s → ≤ 1 s); longer waits are Crawl-delay hosts, and
 /// anything over `--politeness-max-wait` (5 s) is delayed through a retry queue.
-pub const POLITENESS_BUCKETS: &[f64] = &[0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
+pub const POLITENESS_BUCKETS: &[f64] =
+    &[0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
 
 /// Share of U+FFFD in the decoded text above which a page counts as mojibake.
 /// Calibrated: correctly decoded pages have 0.0; one stray invalid byte in a 3,000-char
@@ -206,8 +207,7 @@ impl Families {
                 &[],
             ),
         };
-        f.build_info
-            .set(&[env!("CARGO_PKG_VERSION")], 1.0);
+        f.build_info.set(&[env!("CARGO_PKG_VERSION")], 1.0);
         // Known series exist at 0 from the start so dashboards and rate() see them.
         for o in [outcome::STORED, outcome::UNCHANGED] {
             f.messages.touch(&[o, ""]);
@@ -321,7 +321,11 @@ impl Metrics {
             .observe(&[], report.articles.len() as f64);
         let figures: usize = report.articles.iter().map(|a| a.figures.len()).sum();
         f.figures_per_page.observe(&[], figures as f64);
-        if report.error.is_none() && report.articles.iter().all(|a| a.main_text.trim().is_empty())
+        if report.error.is_none()
+            && report
+                .articles
+                .iter()
+                .all(|a| a.main_text.trim().is_empty())
         {
             f.extract_empty.inc(&[]);
         }
@@ -331,7 +335,11 @@ impl Metrics {
         } else {
             ci.used.as_str()
         };
-        let source = if ci.source.is_empty() { "none" } else { ci.source.as_str() };
+        let source = if ci.source.is_empty() {
+            "none"
+        } else {
+            ci.source.as_str()
+        };
         f.charset.inc(&[&used.to_ascii_lowercase(), source]);
         if let Some(declared) = ci.declared.as_deref() {
             if !charset_agrees(declared, used) {
@@ -495,16 +503,31 @@ mod tests {
         }
         let text = m.render();
         let v = |s: &str| line_value(&text, s);
-        assert_eq!(v("report_ingest_messages_total{outcome=\"stored\",reason=\"none\"}"), Some(1.0));
+        assert_eq!(
+            v("report_ingest_messages_total{outcome=\"stored\",reason=\"none\"}"),
+            Some(1.0)
+        );
         assert_eq!(
             v("report_ingest_messages_total{outcome=\"dead_lettered\",reason=\"http_404\"}"),
             Some(2.0)
         );
-        assert_eq!(v("report_ingest_fetch_responses_total{class=\"5xx\"}"), Some(1.0));
+        assert_eq!(
+            v("report_ingest_fetch_responses_total{class=\"5xx\"}"),
+            Some(1.0)
+        );
         assert_eq!(v("report_ingest_fetched_bytes_total"), Some(1024.0));
-        assert_eq!(v("report_ingest_stage_seconds_bucket{stage=\"fetch\",le=\"0.1\"}"), Some(0.0));
-        assert_eq!(v("report_ingest_stage_seconds_bucket{stage=\"fetch\",le=\"0.25\"}"), Some(1.0));
-        assert_eq!(v("report_ingest_stage_seconds_count{stage=\"store\"}"), Some(1.0));
+        assert_eq!(
+            v("report_ingest_stage_seconds_bucket{stage=\"fetch\",le=\"0.1\"}"),
+            Some(0.0)
+        );
+        assert_eq!(
+            v("report_ingest_stage_seconds_bucket{stage=\"fetch\",le=\"0.25\"}"),
+            Some(1.0)
+        );
+        assert_eq!(
+            v("report_ingest_stage_seconds_count{stage=\"store\"}"),
+            Some(1.0)
+        );
         assert_eq!(v("report_ingest_in_flight"), Some(1.0));
         assert_eq!(v("report_ingest_outbox_backlog"), Some(7.0));
         assert_eq!(v("report_ingest_queue_depth{queue=\"dlq\"}"), Some(3.0));
@@ -569,13 +592,19 @@ mod tests {
         assert_eq!(v("report_ingest_articles_per_page_count"), Some(3.0));
         assert_eq!(v("report_ingest_articles_per_page_sum"), Some(4.0));
         assert_eq!(v("report_ingest_figures_per_page_sum"), Some(3.0));
-        assert_eq!(v("report_ingest_figures_per_page_bucket{le=\"0\"}"), Some(2.0));
+        assert_eq!(
+            v("report_ingest_figures_per_page_bucket{le=\"0\"}"),
+            Some(2.0)
+        );
         assert_eq!(v("report_ingest_extract_empty_total"), Some(1.0));
         assert_eq!(
             v("report_ingest_charset_total{used=\"gbk\",source=\"meta-charset\"}"),
             Some(2.0)
         );
-        assert_eq!(v("report_ingest_charset_total{used=\"utf-8\",source=\"header\"}"), Some(1.0));
+        assert_eq!(
+            v("report_ingest_charset_total{used=\"utf-8\",source=\"header\"}"),
+            Some(1.0)
+        );
         // gb2312 → gbk agrees; utf-8 declared but gbk used does not.
         assert_eq!(v("report_ingest_charset_mismatch_total"), Some(1.0));
         assert_eq!(v("report_ingest_mojibake_pages_total"), Some(1.0));

@@ -129,7 +129,10 @@ mod tests {
     fn text_format_is_human_readable() {
         let out = capture("text");
         assert!(out.contains("INFO"), "{out}");
-        assert!(out.contains("message{url=\"https://example.org/a\" attempt=2}"), "{out}");
+        assert!(
+            out.contains("message{url=\"https://example.org/a\" attempt=2}"),
+            "{out}"
+        );
         assert!(out.contains("Fetched. bytes=1234"), "{out}");
         assert!(serde_json::from_str::<serde_json::Value>(out.trim()).is_err());
     }

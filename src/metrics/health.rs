@@ -200,6 +200,9 @@ mod tests {
         assert!(s.contains("\nreport_ingest_db_connected 1\n"), "{s}");
         assert!(s.contains("\nreport_ingest_broker_connected 0\n"), "{s}");
         assert!(s.contains("\nreport_ingest_ready 0\n"), "{s}");
-        assert!(s.contains("# TYPE report_ingest_heartbeat_age_seconds gauge"), "{s}");
+        assert!(
+            s.contains("# TYPE report_ingest_heartbeat_age_seconds gauge"),
+            "{s}"
+        );
     }
 }

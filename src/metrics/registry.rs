@@ -361,7 +361,10 @@ mod tests {
         c.inc(&["q\"u\\o\nte", ""]);
         let mut s = String::new();
         c.render(&mut s);
-        assert!(s.contains("y_total{a=\"q\\\"u\\\\o\\nte\",b=\"none\"} 1\n"), "{s}");
+        assert!(
+            s.contains("y_total{a=\"q\\\"u\\\\o\\nte\",b=\"none\"} 1\n"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -121,8 +121,15 @@ mod tests {
         metrics.message("stored", "");
         let (code, head, body) = get(addr, "/metrics").await;
         assert_eq!(code, 200);
-        assert!(head.to_ascii_lowercase().contains("content-type: text/plain; version=0.0.4"), "{head}");
-        assert!(body.contains("report_ingest_messages_total{outcome=\"stored\",reason=\"none\"} 1\n"), "{body}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: text/plain; version=0.0.4"),
+            "{head}"
+        );
+        assert!(
+            body.contains("report_ingest_messages_total{outcome=\"stored\",reason=\"none\"} 1\n"),
+            "{body}"
+        );
         assert!(body.contains("report_ingest_ready 0\n"), "{body}");
 
         assert_eq!(get(addr, "/healthz").await.0, 200);
