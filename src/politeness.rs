@@ -73,7 +73,9 @@ impl Budget {
 
 /// A per-host override that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bad host budget {entry:?}: expected host=rate[:concurrency], e.g. example.org=0.5:1 ({why})")]
+#[error(
+    "bad host budget {entry:?}: expected host=rate[:concurrency], e.g. example.org=0.5:1 ({why})"
+)]
 pub struct BudgetParseError {
     pub entry: String,
     pub why: &'static str,
@@ -171,11 +173,7 @@ impl Politeness {
             },
             overrides: Arc::new(overrides),
             lease_ttl: LEASE_TTL,
-            holder: Arc::from(format!(
-                "{}:{}",
-                hostname_hint(),
-                std::process::id()
-            )),
+            holder: Arc::from(format!("{}:{}", hostname_hint(), std::process::id())),
         }
     }
 
@@ -449,13 +447,35 @@ mod tests {
     #[test]
     fn parses_overrides() {
         let b = parse_budgets(
-            &["example.org=0.5:1".into(), " Slow.Example.= 2 ".into(), ".gov.cn=0.2".into()],
+            &[
+                "example.org=0.5:1".into(),
+                " Slow.Example.= 2 ".into(),
+                ".gov.cn=0.2".into(),
+            ],
             3,
         )
         .unwrap();
-        assert_eq!(b["example.org"], Budget { rate: 0.5, concurrency: 1 });
-        assert_eq!(b["slow.example"], Budget { rate: 2.0, concurrency: 3 });
-        assert_eq!(b[".gov.cn"], Budget { rate: 0.2, concurrency: 3 });
+        assert_eq!(
+            b["example.org"],
+            Budget {
+                rate: 0.5,
+                concurrency: 1
+            }
+        );
+        assert_eq!(
+            b["slow.example"],
+            Budget {
+                rate: 2.0,
+                concurrency: 3
+            }
+        );
+        assert_eq!(
+            b[".gov.cn"],
+            Budget {
+                rate: 0.2,
+                concurrency: 3
+            }
+        );
         assert!(parse_budgets(&["example.org".into()], 1).is_err());
         assert!(parse_budgets(&["example.org=fast".into()], 1).is_err());
         assert!(parse_budgets(&["example.org=1:x".into()], 1).is_err());
@@ -464,12 +484,27 @@ mod tests {
 
     #[test]
     fn crawl_delay_only_slows_down() {
-        let b = Budget { rate: 2.0, concurrency: 1 };
+        let b = Budget {
+            rate: 2.0,
+            concurrency: 1,
+        };
         assert_eq!(b.interval(None), Some(Duration::from_millis(500)));
-        assert_eq!(b.interval(Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
-        assert_eq!(b.interval(Some(Duration::from_millis(100))), Some(Duration::from_millis(500)));
-        let unlimited = Budget { rate: 0.0, concurrency: 0 };
+        assert_eq!(
+            b.interval(Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            b.interval(Some(Duration::from_millis(100))),
+            Some(Duration::from_millis(500))
+        );
+        let unlimited = Budget {
+            rate: 0.0,
+            concurrency: 0,
+        };
         assert_eq!(unlimited.interval(None), None);
-        assert_eq!(unlimited.interval(Some(Duration::from_secs(1))), Some(Duration::from_secs(1)));
+        assert_eq!(
+            unlimited.interval(Some(Duration::from_secs(1))),
+            Some(Duration::from_secs(1))
+        );
     }
 }
