@@ -102,6 +102,9 @@ impl Publisher {
         B: AsRef<[u8]>,
     {
         let window = window.max(1);
+        // Each future both hands its frames to lapin's I/O loop and waits for the confirm.
+        // Polling many at once lets the I/O loop write them in batches (awaiting each
+        // hand-off in turn costs one cross-thread wake-up per message).
         let mut pending = FuturesUnordered::new();
         let mut confirmed = 0u64;
         for body in bodies {
@@ -111,10 +114,13 @@ impl Publisher {
                     confirmed += 1;
                 }
             }
-            let confirm = self
-                .send(exchange, routing_key, body.as_ref(), props.clone())
-                .await?;
-            pending.push(settle(exchange, routing_key, confirm));
+            let props = props.clone();
+            pending.push(async move {
+                let confirm = self
+                    .send(exchange, routing_key, body.as_ref(), props)
+                    .await?;
+                settle(exchange, routing_key, confirm).await
+            });
         }
         while let Some(res) = pending.next().await {
             res?;
