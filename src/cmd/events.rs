@@ -65,7 +65,9 @@ async fn tail(a: TailArgs) -> anyhow::Result<()> {
     let tail = events::bind(&conn, &names, options)
         .await
         .context("binding the events queue")?;
-    tracing::info!(queue = %tail.queue, exchange = %names.events_exchange, "Tailing events.");
+    // On stderr, so `--json` output stays pure; scripts wait for this line before
+    // publishing what they want to see.
+    eprintln!("tailing {} via queue {}", names.events_exchange, tail.queue);
     let json = a.json;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
