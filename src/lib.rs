@@ -12,6 +12,7 @@
 //! - [`events`]: CloudEvents documents published downstream.
 //! - [`worker`]: one delivery through fetch → extract → store → event → ack.
 //! - [`ops`]: operator commands: replay, dead-letter triage, event tailing.
+//! - [`politeness`]: fleet-wide per-host request rate and concurrency, kept in PostgreSQL.
 //!
 //! Dependencies point one way: `worker` → {`queue`, `fetch`, `store`, `events`} → `extract`;
 //! `extract` imports nothing from the crate outside itself (checked by `tests/arch.rs`).
@@ -23,6 +24,7 @@ pub mod extract;
 pub mod fetch;
 pub mod metrics;
 pub mod ops;
+pub mod politeness;
 pub mod queue;
 pub mod store;
 pub mod telemetry;

@@ -40,6 +40,9 @@ enum Command {
     Dlq(cmd::dlq::Args),
     /// Downstream events: tail the events exchange.
     Events(cmd::events::Args),
+    /// Probe /healthz (the container HEALTHCHECK; slim images have no curl).
+    #[command(hide = true)]
+    Healthcheck(cmd::healthcheck::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +54,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         // The offline extractor needs no runtime.
         Command::Extract(a) => cmd::extract::run(a),
+        Command::Healthcheck(a) => cmd::healthcheck::run(a),
         other => match tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -63,7 +67,7 @@ fn main() -> std::process::ExitCode {
                     Command::Replay(a) => cmd::replay::run(a).await,
                     Command::Dlq(a) => cmd::dlq::run(a).await,
                     Command::Events(a) => cmd::events::run(a).await,
-                    Command::Extract(_) => Ok(()),
+                    Command::Extract(_) | Command::Healthcheck(_) => Ok(()),
                 }
             }),
             Err(e) => Err(anyhow::Error::new(e).context("starting the tokio runtime")),

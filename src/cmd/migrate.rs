@@ -1,6 +1,10 @@
-//! `report-ingest migrate`.
+//! `report-ingest migrate`: creates or upgrades the database schema (embedded numbered
+//! migrations under an advisory lock) and declares the broker topology. Both idempotent.
 
+use anyhow::Context;
 use report_ingest::config::{BrokerArgs, DbArgs};
+use report_ingest::queue::{self, Names};
+use report_ingest::store::{migrate, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -8,8 +12,56 @@ pub struct Args {
     pub broker: BrokerArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    /// Retry delays (seconds) of the retry queues declared with the topology.
+    #[arg(
+        long,
+        env = "REPORT_INGEST_RETRY_DELAYS",
+        value_delimiter = ',',
+        default_value = "5,60,600"
+    )]
+    pub retry_delays: Vec<u64>,
+    /// Only the database schema; leave the broker alone.
+    #[arg(long)]
+    pub db_only: bool,
 }
 
-pub async fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`migrate` is not implemented yet")
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let store = Store::connect(&args.db)
+        .await
+        .context("connecting to PostgreSQL")?;
+    let outcome = migrate::run(&store)
+        .await
+        .context("migrating the database schema")?;
+    if outcome.applied.is_empty() {
+        println!(
+            "database schema {:?} is up to date (version {})",
+            store.schema(),
+            outcome.version
+        );
+    } else {
+        println!(
+            "database schema {:?} migrated to version {} (applied {:?})",
+            store.schema(),
+            outcome.version,
+            outcome.applied
+        );
+    }
+    if args.db_only {
+        return Ok(());
+    }
+    let names = Names::new(&args.broker.prefix);
+    let conn = queue::connect(&args.broker)
+        .await
+        .context("connecting to RabbitMQ")?;
+    let channel = conn
+        .create_channel()
+        .await
+        .context("opening a broker channel")?;
+    queue::declare(&channel, &names, &args.retry_delays)
+        .await
+        .context("declaring the broker topology")?;
+    // Best effort: the topology is declared either way.
+    let _ = conn.close(200, "migrate done").await;
+    println!("broker topology under prefix {:?} declared", names.prefix);
+    Ok(())
 }

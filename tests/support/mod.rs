@@ -2,6 +2,8 @@
 //! a unique prefix/schema per test so tests run in parallel and rerun without cleanup.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod http;
+
 use std::time::Duration;
 
 use report_ingest::config::{BrokerArgs, DbArgs, FetchArgs, PolitenessArgs, Secret, WorkerArgs};

@@ -1,0 +1,284 @@
+//! `replay`: re-extract stored pages from their stored raw bytes with the current
+//! extractor, without the network, and write back the reports whose output changed.
+//!
+//! Pipeline, per batch of `batch` rows in id order (keyset pagination, so the scan is
+//! stable while workers keep writing):
+//! 1. read the rows (report JSON + zstd body) with [`Store::replay_batch`]; the NEXT batch
+//!    is read while the current one is being extracted;
+//! 2. decompress + extract on all cores: one blocking task runs `threads` scoped threads
+//!    pulling pages from a shared counter (pages differ 100x in size, so static chunks
+//!    would leave cores idle);
+//! 3. compare the new extract JSON with the stored one, ignoring `extractor_version`:
+//!    - changed → [`Store::replay_write`] (row + articles + figures + `report.changed`
+//!      outbox row, one transaction each, several at once over the pool);
+//!    - unchanged → only the stored version moves to the current one (batched), no event;
+//!    - decompress or extract failed → the row is left alone and counted as failed.
+//!
+//! The outbox rows are published by the worker's outbox relay (or a later run of it), so
+//! replay needs no broker and an interrupted replay loses no event.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use crate::extract::{self, Input, Options, Report, EXTRACTOR_VERSION};
+use crate::store::replay::{ReplayFilter, StoredPage};
+use crate::store::{Store, StoreError};
+
+/// Default rows per batch. Calibrated on the dev corpus: large enough that the per-batch
+/// round trip and thread start-up are noise next to extraction, small enough that a batch
+/// of the largest pages (~1 MB raw each) stays well under 100 MB in memory.
+pub const DEFAULT_BATCH: usize = 256;
+
+/// How to run a replay.
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    pub filter: ReplayFilter,
+    /// Only reports whose stored extractor version is older than the current one.
+    pub older_version: bool,
+    /// Rows read and extracted per round.
+    pub batch: usize,
+    /// Extraction threads (0 = one per available core).
+    pub threads: usize,
+    /// Stop after this many rows (for trying a replay on a sample).
+    pub limit: Option<u64>,
+    /// Extract and compare, write nothing.
+    pub dry_run: bool,
+    /// Concurrent write transactions (bounded by the pool size anyway).
+    pub write_concurrency: usize,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        Self {
+            filter: ReplayFilter::default(),
+            older_version: false,
+            batch: DEFAULT_BATCH,
+            threads: 0,
+            limit: None,
+            dry_run: false,
+            write_concurrency: 4,
+        }
+    }
+}
+
+/// What a replay did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplayStats {
+    /// Rows read and re-extracted.
+    pub scanned: u64,
+    /// Rows whose output changed and were rewritten (one `report.changed` each).
+    pub changed: u64,
+    /// Rows whose output was the same (their stored version was moved to the current one).
+    pub unchanged: u64,
+    /// Rows whose raw bytes could not be decompressed or extracted; left as they were.
+    pub failed: u64,
+    /// Changed rows not written because a worker stored a newer fetch meanwhile.
+    pub superseded: u64,
+    /// Wall time of the whole run.
+    pub elapsed: Duration,
+    /// Time spent decompressing + extracting (wall time of the parallel sections).
+    pub extract_elapsed: Duration,
+}
+
+impl ReplayStats {
+    /// Rows per second over the whole run.
+    pub fn pages_per_sec(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 {
+            self.scanned as f64 / s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The result of re-extracting one stored page.
+enum Outcome {
+    Changed(Box<Report>),
+    Unchanged,
+    Failed(String),
+}
+
+/// The extract JSON without its `extractor_version`, for comparing outputs.
+fn comparable(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("extractor_version");
+    }
+    v
+}
+
+/// Decompresses and re-extracts one page, and compares with what is stored. Pure CPU.
+fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
+    let body = match page.body() {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(format!("decompress: {e}")),
+    };
+    // The extractor saw the URL the stored report names (what the worker passed), falling
+    // back to the final URL, then the row URL: the same input gives the same output.
+    let url = page
+        .report
+        .get("url")
+        .and_then(Value::as_str)
+        .or(page.final_url.as_deref())
+        .unwrap_or(&page.url);
+    let input = Input {
+        bytes: &body,
+        url: Some(url),
+        content_type: page.content_type.as_deref(),
+    };
+    // The extractor is pure; a panic in it is a bug on one page, not a reason to stop.
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(&input, opts)));
+    let report = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Outcome::Failed(format!("extract: {e}")),
+        Err(_) => return Outcome::Failed("extract: panicked".into()),
+    };
+    let new = match crate::store::save::storable(&report) {
+        Ok((_, json)) => json,
+        Err(e) => return Outcome::Failed(format!("serialise: {e}")),
+    };
+    if comparable(new) == comparable(page.report.clone()) {
+        Outcome::Unchanged
+    } else {
+        Outcome::Changed(Box::new(report))
+    }
+}
+
+/// Re-extracts `pages` on `threads` threads; outcomes in the same order as `pages`.
+fn reextract_all(pages: &[StoredPage], threads: usize) -> Vec<Outcome> {
+    let opts = Options::default();
+    let next = AtomicUsize::new(0);
+    let threads = threads.clamp(1, pages.len().max(1));
+    let mut results: Vec<(usize, Outcome)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(page) = pages.get(i) else { break };
+                        local.push((i, reextract(page, &opts)));
+                    }
+                    local
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, o)| o).collect()
+}
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs a replay (see the module docs).
+pub async fn run(store: &Store, opts: &ReplayOptions) -> Result<ReplayStats, StoreError> {
+    let started = Instant::now();
+    let threads = if opts.threads == 0 {
+        default_threads()
+    } else {
+        opts.threads
+    };
+    let batch = i64::try_from(opts.batch.max(1)).unwrap_or(i64::MAX);
+    let versions = if opts.older_version {
+        let v = store.versions_older_than(EXTRACTOR_VERSION).await?;
+        if v.is_empty() {
+            tracing::info!(
+                current = EXTRACTOR_VERSION,
+                "No stored report is older than the current extractor."
+            );
+            return Ok(ReplayStats {
+                elapsed: started.elapsed(),
+                ..Default::default()
+            });
+        }
+        Some(v)
+    } else {
+        None
+    };
+    let mut stats = ReplayStats::default();
+    let fetch_batch = |after: i64, limit: i64| {
+        let filter = &opts.filter;
+        let versions = versions.as_deref();
+        async move { store.replay_batch(filter, versions, after, limit).await }
+    };
+    let remaining = |scanned: u64| -> i64 {
+        match opts.limit {
+            Some(l) => i64::try_from(l.saturating_sub(scanned))
+                .unwrap_or(i64::MAX)
+                .min(batch),
+            None => batch,
+        }
+    };
+    let mut pages = fetch_batch(0, remaining(0)).await?;
+    while !pages.is_empty() {
+        let last_id = pages.last().map_or(0, |p| p.id);
+        stats.scanned += pages.len() as u64;
+        let next_limit = remaining(stats.scanned);
+        // Extract this batch on all cores while the next one is read.
+        let extract_started = Instant::now();
+        let work = tokio::task::spawn_blocking(move || {
+            let outcomes = reextract_all(&pages, threads);
+            (pages, outcomes)
+        });
+        let (extracted, next) = if next_limit > 0 {
+            let (e, n) = tokio::join!(work, fetch_batch(last_id, next_limit));
+            (e, n?)
+        } else {
+            (work.await, Vec::new())
+        };
+        // A join error means a thread of ours panicked outside the guarded extractor call.
+        let (done, outcomes) =
+            extracted.map_err(|e| StoreError::Task(format!("replay extraction: {e}")))?;
+        stats.extract_elapsed += extract_started.elapsed();
+
+        let mut same = Vec::new();
+        let mut to_write = Vec::new();
+        for (page, outcome) in done.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Unchanged => {
+                    stats.unchanged += 1;
+                    same.push(page.id);
+                }
+                Outcome::Changed(report) => to_write.push((page, report)),
+                Outcome::Failed(why) => {
+                    stats.failed += 1;
+                    tracing::warn!(report_id = page.id, url = %page.url, error = %why, "Replay could not re-extract a page.");
+                }
+            }
+        }
+        if opts.dry_run {
+            stats.changed += to_write.len() as u64;
+        } else {
+            store.replay_mark_current(&same, EXTRACTOR_VERSION).await?;
+            let written: Vec<Option<i64>> = stream::iter(to_write)
+                .map(|(page, report)| async move { store.replay_write(page, &report).await })
+                .buffer_unordered(opts.write_concurrency.max(1))
+                .try_collect()
+                .await?;
+            for w in written {
+                match w {
+                    Some(_) => stats.changed += 1,
+                    None => stats.superseded += 1,
+                }
+            }
+        }
+        tracing::debug!(
+            scanned = stats.scanned,
+            changed = stats.changed,
+            "Replay batch done."
+        );
+        pages = next;
+    }
+    stats.elapsed = started.elapsed();
+    Ok(stats)
+}

@@ -1,0 +1,122 @@
+//! The broker topology of one deployment, declared in one place, idempotently (the worker
+//! at start and after every reconnect, and `migrate`).
+//!
+//! ```text
+//!  producers ──► {p}.ingest (direct) ──┐
+//!  producers ──► default exchange ─────┴─► {p}.urls  (quorum, x-delivery-limit, DLX → {p}.urls.dlq)
+//!                                            │ worker fails (retryable)
+//!                                            ▼
+//!                         {p}.urls.retry.{d}s (TTL d s, dead-letters back to {p}.urls)
+//!  worker gives up / permanent failure ──► {p}.urls.dlq (durable, via default exchange)
+//!  worker events ──► {p}.events (topic): report.completed | report.failed | report.changed
+//! ```
+//!
+//! Why a quorum queue: RabbitMQ ≥ 3.10 quorum queues count redeliveries and enforce
+//! `x-delivery-limit`, so a message that crashes every worker that touches it (the worker
+//! dies before it can ack or dead-letter) is dead-lettered by the broker after
+//! [`DELIVERY_LIMIT`] deliveries instead of looping forever. Quorum queues are also
+//! replicated when the broker is a cluster. The retry and dead-letter queues are classic
+//! durable queues: they only hold messages, the worker never consumes the retry queues.
+//!
+//! Declaring an existing queue with different arguments fails (`PRECONDITION_FAILED`);
+//! changing these arguments means deleting the queues (or using a new prefix).
+
+use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{Channel, ExchangeKind};
+
+use super::{Names, QueueError};
+
+/// Deliveries of one message before the broker dead-letters it on its own. Calibrated
+/// as "many more than any healthy path needs": the worker's own retries go through the
+/// retry queues (a fresh message each time, count reset), so the broker's count only grows
+/// through crashes and shutdown returns (nack requeue). 20 survives a rolling restart of a
+/// large fleet but still stops a crash loop within seconds.
+pub const DELIVERY_LIMIT: i64 = 20;
+
+fn long(s: &str) -> AMQPValue {
+    AMQPValue::LongString(LongString::from(s.as_bytes().to_vec()))
+}
+
+fn table(entries: &[(&str, AMQPValue)]) -> FieldTable {
+    let mut t = FieldTable::default();
+    for (k, v) in entries {
+        t.insert(ShortString::from(*k), v.clone());
+    }
+    t
+}
+
+fn durable() -> QueueDeclareOptions {
+    QueueDeclareOptions {
+        durable: true,
+        ..QueueDeclareOptions::default()
+    }
+}
+
+/// Arguments of the work queue (shared with tools that need to redeclare it).
+pub fn urls_arguments(names: &Names) -> FieldTable {
+    table(&[
+        ("x-queue-type", long("quorum")),
+        ("x-delivery-limit", AMQPValue::LongLongInt(DELIVERY_LIMIT)),
+        ("x-dead-letter-exchange", long("")),
+        ("x-dead-letter-routing-key", long(&names.dlq)),
+    ])
+}
+
+/// Declares every exchange, queue and binding of the deployment. Idempotent.
+pub async fn declare(
+    channel: &Channel,
+    names: &Names,
+    retry_delays: &[u64],
+) -> Result<(), QueueError> {
+    let exchange_opts = ExchangeDeclareOptions {
+        durable: true,
+        ..ExchangeDeclareOptions::default()
+    };
+    channel
+        .queue_declare(&names.dlq, durable(), FieldTable::default())
+        .await?;
+    channel
+        .queue_declare(&names.urls, durable(), urls_arguments(names))
+        .await?;
+    channel
+        .exchange_declare(
+            &names.ingest_exchange,
+            ExchangeKind::Direct,
+            exchange_opts,
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .queue_bind(
+            &names.urls,
+            &names.ingest_exchange,
+            &names.urls,
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    for &delay in retry_delays {
+        let ttl_ms = i64::try_from(delay.saturating_mul(1000)).unwrap_or(i64::MAX);
+        channel
+            .queue_declare(
+                &names.retry_queue(delay),
+                durable(),
+                table(&[
+                    ("x-message-ttl", AMQPValue::LongLongInt(ttl_ms)),
+                    ("x-dead-letter-exchange", long("")),
+                    ("x-dead-letter-routing-key", long(&names.urls)),
+                ]),
+            )
+            .await?;
+    }
+    channel
+        .exchange_declare(
+            &names.events_exchange,
+            ExchangeKind::Topic,
+            exchange_opts,
+            FieldTable::default(),
+        )
+        .await?;
+    Ok(())
+}

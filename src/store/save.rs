@@ -1,0 +1,468 @@
+//! Writing one fetched page: idempotent, one transaction, event in the outbox.
+//!
+//! Under a row lock on the URL's `reports` row (`SELECT … FOR UPDATE`, or the unique index
+//! when the row is new):
+//! - same `content_sha256` (sha256 of the raw body) and same `extractor_version` as stored →
+//!   nothing is written at all (not even `updated_at`); the caller gets the
+//!   `report.completed` event (`data.unchanged = true`) to publish itself, `outbox_id = None`.
+//!   Its id equals the stored event's id, so a consumer drops it as a duplicate if it wants.
+//! - otherwise the report row is inserted or updated, articles and figures are replaced, the
+//!   raw bytes (zstd) and headers are upserted, and an outbox row with the event is added,
+//!   all in the same transaction.
+//!
+//! Concurrency: two workers saving the same URL serialise on the row lock (or, for a new
+//! URL, on the unique index: the loser's `INSERT … ON CONFLICT DO NOTHING` waits for the
+//! winner's commit, returns nothing, and the loser goes round again and takes the row
+//! lock). Each transaction locks one `reports` row only, so there is no lock cycle.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use deadpool_postgres::Transaction;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tokio_postgres::types::ToSql;
+
+use super::{Store, StoreError};
+use crate::events::{self, Event};
+use crate::extract::Report;
+
+/// zstd level for stored raw bodies. Level 3 (zstd's default) compresses HTML ~5-8x at
+/// several hundred MB/s; higher levels gain a few percent for several times the CPU.
+pub const RAW_ZSTD_LEVEL: i32 = 3;
+
+/// Largest decompressed raw body we accept back from the table (guards a corrupt row);
+/// above the fetch cap (10 MB default) with room for a raised `--max-body`.
+pub const MAX_RAW_BODY: usize = 256 * 1024 * 1024;
+
+/// One fetched page to store: what the server sent and what the extractor made of it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageToSave<'a> {
+    /// The URL as enqueued (the row key).
+    pub url: &'a str,
+    /// The URL after redirects.
+    pub final_url: &'a str,
+    /// HTTP status of the final response.
+    pub status: u16,
+    /// Response headers as received (kept for replay and forensics).
+    pub headers: &'a [(String, String)],
+    /// The `Content-Type` header value, if any.
+    pub content_type: Option<&'a str>,
+    /// Raw body bytes (after content-encoding is undone), exactly what the extractor read.
+    pub body: &'a [u8],
+    /// The extractor's output for `body`.
+    pub report: &'a Report,
+    /// The caller's message id and meta, echoed in the event.
+    pub msg_id: Option<&'a str>,
+    pub msg_meta: Option<&'a Value>,
+}
+
+/// The outcome of [`save`].
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub report_id: i64,
+    /// True when the stored row already had this content and extractor version: no row
+    /// was changed or added.
+    pub unchanged: bool,
+    /// The outbox row holding [`Saved::event`] (`None` when `unchanged`: then the caller
+    /// publishes the event directly, with a confirm, before acking).
+    pub outbox_id: Option<i64>,
+    /// The `report.completed` event for this message.
+    pub event: Event,
+    /// sha256 (hex) of the raw body.
+    pub content_sha256: String,
+}
+
+/// sha256 of `body`, lower-case hex.
+pub fn content_sha256(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
+/// The host of a URL, lower-case (as the `url` crate normalises it), for `--host` filters.
+pub(crate) fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+}
+
+/// PostgreSQL `text` and `jsonb` cannot hold U+0000; a hostile page could put one in a
+/// title. We drop it (and only it), everything else is stored verbatim.
+pub(crate) fn strip_nul(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', ""))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn strip_nul_value(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if s.contains('\0') {
+                *s = s.replace('\0', "");
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nul_value),
+        Value::Object(o) => {
+            let bad: Vec<String> = o.keys().filter(|k| k.contains('\0')).cloned().collect();
+            for k in bad {
+                if let Some(val) = o.remove(&k) {
+                    o.insert(k.replace('\0', ""), val);
+                }
+            }
+            o.values_mut().for_each(strip_nul_value);
+        }
+        _ => {}
+    }
+}
+
+/// The report made storable: NUL-free, plus its JSON. Borrowed when already clean (the
+/// common case, detected on the serialised JSON where NUL can only appear as `\u0000`).
+pub(crate) fn storable(report: &Report) -> Result<(Cow<'_, Report>, Value), StoreError> {
+    let text = serde_json::to_string(report)?;
+    if !text.contains("\\u0000") {
+        let value: Value = serde_json::from_str(&text)?;
+        return Ok((Cow::Borrowed(report), value));
+    }
+    let mut value: Value = serde_json::from_str(&text)?;
+    strip_nul_value(&mut value);
+    let clean: Report = serde_json::from_value(value.clone())?;
+    Ok((Cow::Owned(clean), value))
+}
+
+/// Parses the report's ISO date (`YYYY-MM-DD`, possibly followed by a time).
+fn published_date(report: &Report) -> Option<NaiveDate> {
+    let p = report.published.as_deref()?;
+    NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn count_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The `reports` columns that come from the extractor output, in statement parameter
+/// order (`$2…$17` in the statements below; `$1` is the id or the url).
+pub(crate) struct Derived<'a> {
+    charset: Option<&'a str>,
+    title: Option<&'a str>,
+    published: Option<NaiveDate>,
+    source_org: Option<&'a str>,
+    region: Option<&'a str>,
+    doc_type: Option<&'a str>,
+    period: Option<&'a str>,
+    script: Option<&'a str>,
+    article_count: i32,
+    figure_count: i32,
+    extractor_version: &'a str,
+    report: &'a Value,
+    declared_charset: Option<&'a str>,
+    charset_source: Option<&'a str>,
+    replacement_ratio: f64,
+    error: Option<&'a str>,
+}
+
+impl<'a> Derived<'a> {
+    pub(crate) fn new(r: &'a Report, json: &'a Value) -> Self {
+        let source = r.charset_info.source.as_str();
+        Derived {
+            charset: r.charset.as_deref(),
+            title: r.title.as_deref(),
+            published: published_date(r),
+            source_org: r.source_org.as_deref(),
+            region: r.region.as_deref(),
+            doc_type: r.doc_type.as_deref(),
+            period: r.period.as_deref(),
+            script: r.script.as_deref(),
+            article_count: count_i32(r.articles.len()),
+            figure_count: count_i32(events::figure_count(r)),
+            extractor_version: &r.extractor_version,
+            report: json,
+            declared_charset: r.charset_info.declared.as_deref(),
+            charset_source: (!source.is_empty()).then_some(source),
+            replacement_ratio: r.charset_info.replacement_ratio,
+            error: r.error.as_deref(),
+        }
+    }
+
+    pub(crate) fn params(&self) -> [&(dyn ToSql + Sync); 16] {
+        [
+            &self.charset,
+            &self.title,
+            &self.published,
+            &self.source_org,
+            &self.region,
+            &self.doc_type,
+            &self.period,
+            &self.script,
+            &self.article_count,
+            &self.figure_count,
+            &self.extractor_version,
+            self.report,
+            &self.declared_charset,
+            &self.charset_source,
+            &self.replacement_ratio,
+            &self.error,
+        ]
+    }
+}
+
+/// `SET` list for the derived columns, parameters `$2…$17`.
+pub(crate) const DERIVED_SET: &str = "charset = $2, title = $3, published = $4, source_org = $5, \
+     region = $6, doc_type = $7, period = $8, script = $9, article_count = $10, \
+     figure_count = $11, extractor_version = $12, report = $13, declared_charset = $14, \
+     charset_source = $15, replacement_ratio = $16, error = $17, updated_at = now()";
+
+/// Fetch-side columns of `save`, parameters `$18…$21`.
+const FETCH_SET: &str =
+    "final_url = $18, http_status = $19, host = $20, content_sha256 = $21, fetched_at = now()";
+
+const INSERT_REPORT: &str = "INSERT INTO reports (url, charset, title, published, source_org, \
+     region, doc_type, period, script, article_count, figure_count, extractor_version, report, \
+     declared_charset, charset_source, replacement_ratio, error, final_url, http_status, host, \
+     content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+     $16, $17, $18, $19, $20, $21) ON CONFLICT (url) DO NOTHING RETURNING id";
+
+/// Locks the URL's row, if any: (id, content_sha256, extractor_version).
+async fn lock_row(
+    tx: &Transaction<'_>,
+    url: &str,
+) -> Result<Option<(i64, String, String)>, StoreError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT id, content_sha256, extractor_version FROM reports WHERE url = $1 FOR UPDATE",
+        )
+        .await?;
+    let row = tx.query_opt(&stmt, &[&url]).await?;
+    Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+}
+
+/// Replaces the articles and figures of report `id` with those of `report`.
+pub(crate) async fn replace_children(
+    tx: &Transaction<'_>,
+    id: i64,
+    report: &Report,
+) -> Result<(), StoreError> {
+    // Figures go with their articles (ON DELETE CASCADE).
+    let del = tx
+        .prepare_cached("DELETE FROM report_articles WHERE report_id = $1")
+        .await?;
+    tx.execute(&del, &[&id]).await?;
+    if report.articles.is_empty() {
+        return Ok(());
+    }
+    let mut ordinals = Vec::with_capacity(report.articles.len());
+    let mut titles = Vec::with_capacity(report.articles.len());
+    let mut texts = Vec::with_capacity(report.articles.len());
+    let mut outlines = Vec::with_capacity(report.articles.len());
+    let mut f_article = Vec::new();
+    let mut f_ordinal = Vec::new();
+    let mut f_subject = Vec::new();
+    let mut f_value: Vec<Option<f64>> = Vec::new();
+    let mut f_unit = Vec::new();
+    let mut f_raw = Vec::new();
+    let mut f_approx = Vec::new();
+    for (i, a) in report.articles.iter().enumerate() {
+        let ordinal = count_i32(i);
+        ordinals.push(ordinal);
+        titles.push(a.title.as_deref());
+        texts.push(a.main_text.as_str());
+        outlines.push(serde_json::to_value(&a.outline)?);
+        for (j, f) in a.figures.iter().enumerate() {
+            f_article.push(ordinal);
+            f_ordinal.push(count_i32(j));
+            f_subject.push(f.subject.as_str());
+            // numeric has no infinities on every server version we support; NaN/inf are
+            // extractor bugs, stored as NULL rather than failing the page.
+            f_value.push(f.value.is_finite().then_some(f.value));
+            f_unit.push(f.unit.as_str());
+            f_raw.push(f.raw.as_str());
+            f_approx.push(f.approx);
+        }
+    }
+    let ins_a = tx
+        .prepare_cached(
+            "INSERT INTO report_articles (report_id, ordinal, title, main_text, outline) \
+             SELECT $1, o, t, m, l FROM unnest($2::int4[], $3::text[], $4::text[], $5::jsonb[]) \
+             AS u(o, t, m, l)",
+        )
+        .await?;
+    tx.execute(&ins_a, &[&id, &ordinals, &titles, &texts, &outlines])
+        .await?;
+    if !f_article.is_empty() {
+        let ins_f = tx
+            .prepare_cached(
+                "INSERT INTO report_figures (report_id, article_ordinal, ordinal, subject, value, \
+                 unit, raw, approx) \
+                 SELECT $1, a, o, s, v::numeric, un, r, ap FROM unnest($2::int4[], $3::int4[], \
+                 $4::text[], $5::float8[], $6::text[], $7::text[], $8::bool[]) \
+                 AS u(a, o, s, v, un, r, ap)",
+            )
+            .await?;
+        tx.execute(
+            &ins_f,
+            &[
+                &id, &f_article, &f_ordinal, &f_subject, &f_value, &f_unit, &f_raw, &f_approx,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts an outbox row for `event`; returns its id.
+pub(crate) async fn insert_outbox(tx: &Transaction<'_>, event: &Event) -> Result<i64, StoreError> {
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .await?;
+    let row = tx
+        .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Headers as stored: `[[name, value], …]` in the order received (duplicates kept).
+fn headers_json(headers: &[(String, String)]) -> Value {
+    Value::Array(
+        headers
+            .iter()
+            .map(|(k, v)| {
+                Value::Array(vec![
+                    Value::String(strip_nul(k).into_owned()),
+                    Value::String(strip_nul(v).into_owned()),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// See the module documentation.
+pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreError> {
+    let sha = content_sha256(page.body);
+    let (report, json) = storable(page.report)?;
+    let report: &Report = &report;
+    let version = report.extractor_version.as_str();
+    let url = page.url;
+    let final_url = strip_nul(page.final_url);
+    let unchanged_event = |id: i64| {
+        events::completed(
+            id,
+            url,
+            &final_url,
+            report,
+            &sha,
+            true,
+            page.msg_id,
+            page.msg_meta,
+        )
+    };
+
+    let mut client = store.pool().get().await?;
+    let tx = client.transaction().await?;
+    // Usually one round; a second only after losing an insert race for a new URL (the
+    // winner has committed by then, so the row lock is taken); a third would need the row
+    // deleted in between, which only an operator does: that attempt fails and is retried.
+    let mut existing = lock_row(&tx, url).await?;
+    let mut rounds = 0;
+    let report_id = loop {
+        rounds += 1;
+        match &existing {
+            Some((id, old_sha, old_version)) if *old_sha == sha && old_version == version => {
+                let event = unchanged_event(*id);
+                // Nothing was written; ending read-only work with COMMIT or ROLLBACK is the same.
+                tx.rollback().await?;
+                return Ok(Saved {
+                    report_id: *id,
+                    unchanged: true,
+                    outbox_id: None,
+                    event,
+                    content_sha256: sha,
+                });
+            }
+            Some((id, _, _)) => {
+                let derived = Derived::new(report, &json);
+                let status = i32::from(page.status);
+                let host = host_of(url);
+                let d = derived.params();
+                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
+                params.push(id);
+                params.extend_from_slice(&d);
+                params.extend_from_slice(&[&final_url, &status, &host, &sha]);
+                let stmt = tx
+                    .prepare_cached(&format!(
+                        "UPDATE reports SET {DERIVED_SET}, {FETCH_SET} WHERE id = $1"
+                    ))
+                    .await?;
+                tx.execute(&stmt, &params).await?;
+                break *id;
+            }
+            None if rounds > 2 => {
+                tx.rollback().await?;
+                return Err(StoreError::RowVanished);
+            }
+            None => {
+                let derived = Derived::new(report, &json);
+                let status = i32::from(page.status);
+                let host = host_of(url);
+                let d = derived.params();
+                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
+                params.push(&url);
+                params.extend_from_slice(&d);
+                params.extend_from_slice(&[&final_url, &status, &host, &sha]);
+                let stmt = tx.prepare_cached(INSERT_REPORT).await?;
+                match tx.query_opt(&stmt, &params).await? {
+                    Some(row) => break row.get::<_, i64>(0),
+                    None => existing = lock_row(&tx, url).await?,
+                }
+            }
+        }
+    };
+    replace_children(&tx, report_id, report).await?;
+
+    let body_zstd = zstd::bulk::compress(page.body, RAW_ZSTD_LEVEL)?;
+    let body_len = i64::try_from(page.body.len()).unwrap_or(i64::MAX);
+    let headers = headers_json(page.headers);
+    let content_type = page.content_type.map(strip_nul);
+    let raw = tx
+        .prepare_cached(
+            "INSERT INTO report_raw (report_id, body_zstd, body_len, headers, content_type) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (report_id) DO UPDATE SET \
+             body_zstd = EXCLUDED.body_zstd, body_len = EXCLUDED.body_len, \
+             headers = EXCLUDED.headers, content_type = EXCLUDED.content_type",
+        )
+        .await?;
+    tx.execute(
+        &raw,
+        &[&report_id, &body_zstd, &body_len, &headers, &content_type],
+    )
+    .await?;
+
+    let event = events::completed(
+        report_id,
+        url,
+        &final_url,
+        report,
+        &sha,
+        false,
+        page.msg_id,
+        page.msg_meta,
+    );
+    let outbox_id = insert_outbox(&tx, &event).await?;
+    tx.commit().await?;
+    Ok(Saved {
+        report_id,
+        unchanged: false,
+        outbox_id: Some(outbox_id),
+        event,
+        content_sha256: sha,
+    })
+}
+
+/// Decompresses a stored raw body (`body_len` is its recorded size).
+pub(crate) fn decompress(body_zstd: &[u8], body_len: i64) -> Result<Vec<u8>, StoreError> {
+    let cap = usize::try_from(body_len)
+        .unwrap_or(MAX_RAW_BODY)
+        .min(MAX_RAW_BODY);
+    Ok(zstd::bulk::decompress(body_zstd, cap.max(1))?)
+}

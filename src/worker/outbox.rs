@@ -1,0 +1,78 @@
+//! The outbox relay: publishes events whose rows were committed but never marked sent
+//! (the worker died, or lost the broker, between the database commit and the publish).
+//! Also the place that refreshes the database health and the outbox backlog gauge.
+
+use std::time::Duration;
+
+use super::pipeline::publish_event_raw;
+use crate::metrics::{Health, Metrics};
+use crate::queue::{Names, Publisher, QueueError};
+use crate::store::{Store, StoreError};
+
+/// Why a relay round stopped early (both are transient; the next round tries again).
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+}
+
+/// How often the relay looks at the outbox.
+pub const RELAY_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Age an unsent outbox row must reach before the relay publishes it. A live worker
+/// publishes its own row within milliseconds of the commit (publish + confirm is < 10 ms
+/// on a healthy broker); 10 s leaves room for a slow confirm so the relay seldom
+/// duplicates an event a live worker is about to send (duplicates are harmless anyway:
+/// the event id is deterministic).
+pub const RELAY_MIN_AGE: Duration = Duration::from_secs(10);
+
+/// Rows published per relay round.
+pub const RELAY_BATCH: i64 = 500;
+
+/// Runs until dropped (the worker aborts it when its broker session ends).
+pub async fn relay(
+    store: Store,
+    publisher: Publisher,
+    names: Names,
+    metrics: Metrics,
+    health: Health,
+) {
+    let mut tick = tokio::time::interval(RELAY_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        health.set_db(store.ping().await.is_ok());
+        match relay_once(&store, &publisher, &names).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(published = n, "Outbox relay published pending events."),
+            Err(error) => tracing::warn!(%error, "Outbox relay round failed."),
+        }
+        if let Ok(n) = store.outbox_backlog().await {
+            metrics.outbox_backlog(n);
+        }
+    }
+}
+
+/// One round: publish pending rows (with confirms), mark them sent. Returns how many.
+pub async fn relay_once(
+    store: &Store,
+    publisher: &Publisher,
+    names: &Names,
+) -> Result<usize, RelayError> {
+    let rows = store.outbox_pending(RELAY_MIN_AGE, RELAY_BATCH).await?;
+    let mut sent = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match publish_event_raw(publisher, names, &row.routing_key, &row.event_id, &row.body).await
+        {
+            Ok(()) => sent.push(row.id),
+            Err(error) => {
+                store.outbox_mark_sent(&sent).await?;
+                return Err(RelayError::Queue(error));
+            }
+        }
+    }
+    store.outbox_mark_sent(&sent).await?;
+    Ok(sent.len())
+}
