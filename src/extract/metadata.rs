@@ -44,8 +44,13 @@ pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadat
     let source_org = org::source_org(&page, span, &body, title.as_deref());
     let region = org::region(source_org.as_deref(), title.as_deref(), &body);
     let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
-    let period = kind::period(title.as_deref(), &body);
     let script = kind::script(title.as_deref(), &body);
+    // A reporting period is a Chinese report's notion; foreign news titles carry years too.
+    let period = if matches!(script.as_deref(), Some("Hans" | "Hant")) {
+        kind::period(title.as_deref(), &body)
+    } else {
+        None
+    };
     Metadata {
         title,
         published,

@@ -136,6 +136,10 @@ static YEAR_RANGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:19|20)[0-9]{2}\s*年?\s*(?:[-—–~～至到]|－)\s*(?:19|20)?[0-9]{2}").ok()
 });
 
+/// A year in Chinese numerals followed by 年 (`二〇二三年`).
+static CN_YEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?P<y>[一二][〇○零一二三四五六七八九]{3})\s*年").ok());
+
 static YEAR: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(?P<y>(?:19|20)[0-9]{2})(?:[^0-9]|$)").ok());
 
@@ -158,9 +162,22 @@ fn period_of(s: &str) -> Option<Option<String>> {
     if YEAR_RANGE.as_ref()?.is_match(s) {
         return Some(None);
     }
-    let caps = YEAR.as_ref()?.captures(s)?;
-    let y = caps.name("y")?;
-    let after = &s[y.end()..];
+    let (year, after) = if let Some(y) = YEAR.as_ref()?.captures(s).and_then(|c| c.name("y")) {
+        (y.as_str().to_owned(), &s[y.end()..])
+    } else {
+        let y = CN_YEAR.as_ref()?.captures(s).and_then(|c| c.name("y"))?;
+        let n = y.as_str().chars().try_fold(0u32, |n, c| {
+            let d = "〇一二三四五六七八九"
+                .chars()
+                .position(|x| x == c)
+                .or(match c {
+                    '○' | '零' => Some(0),
+                    _ => None,
+                })?;
+            Some(n * 10 + u32::try_from(d).ok()?)
+        })?;
+        (n.to_string(), &s[y.end()..])
+    };
     let suffix = if after.contains("上半年") {
         "H1"
     } else if after.contains("下半年") {
@@ -180,7 +197,7 @@ fn period_of(s: &str) -> Option<Option<String>> {
     } else {
         ""
     };
-    Some(Some(format!("{}{suffix}", y.as_str())))
+    Some(Some(format!("{year}{suffix}")))
 }
 
 /// Simplified-only characters (common ones whose Traditional form differs).
@@ -286,7 +303,7 @@ mod tests {
         );
         let overlap: Vec<char> = SIMPLIFIED.intersection(&TRADITIONAL).copied().collect();
         assert!(overlap.is_empty(), "{overlap:?}");
-        assert!(YEAR.is_some() && YEAR_RANGE.is_some());
+        assert!(YEAR.is_some() && YEAR_RANGE.is_some() && CN_YEAR.is_some());
     }
 
     #[test]

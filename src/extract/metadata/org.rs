@@ -163,6 +163,10 @@ fn clean_source(v: &str) -> Option<String> {
     let v = v.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, ':' | '：' | '[' | ']' | '【' | '】' | '.' | '。')
     });
+    if v.contains([':', '：']) || v.starts_with(|c: char| c.is_ascii_digit()) {
+        // `发布机构：` with an empty value runs into the next label (`索引号：…`).
+        return None;
+    }
     let lower = v.to_lowercase();
     let han = v.chars().filter(|c| is_han(*c)).count();
     let generic =
@@ -251,6 +255,10 @@ fn is_placeholder(s: &str) -> bool {
     s.contains(['x', 'X', '×', '*', '＊']) || s.contains("某")
 }
 
+/// Characters that make a lone level character an ordinary word (`市场`, `县级`, `区域`,
+/// `市民`, `市直`, `省内`).
+const NOT_BARE_FOLLOW: &str = "场場域级級直属屬内內外民";
+
 /// Reads the place segments opening `s`.
 fn place_of(s: &str) -> Place {
     let Some(re) = PLACE_SEG.as_ref() else {
@@ -277,6 +285,13 @@ fn place_of(s: &str) -> Place {
         }
         segs.push(seg.to_owned());
         rest = &rest[m.end()..];
+    }
+    if segs.len() == 1
+        && segs[0].chars().count() == 1
+        && rest.starts_with(|c: char| NOT_BARE_FOLLOW.contains(c))
+    {
+        // `市场部`, `县级医院`, `区域中心`: the level character starts an ordinary word.
+        return Place::None;
     }
     let Some(last) = segs.last() else {
         return Place::None;
@@ -414,6 +429,7 @@ mod tests {
         assert_eq!(clean_source("網絡"), None);
         assert_eq!(clean_source("某某范文网"), None);
         assert_eq!(clean_source("本站原创"), None);
+        assert_eq!(clean_source("索引号：11450000"), None);
     }
 
     #[test]
