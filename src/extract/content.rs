@@ -233,27 +233,42 @@ fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec
         let class = e.attr("class").unwrap_or("").trim();
         (!class.is_empty()).then_some((e.name(), class))
     };
-    let mut node = best;
-    for _ in 0..rules::REPEAT_LEVELS {
-        let parent = dom.nodes.get(node)?.parent as usize;
-        if parent == node {
-            return None;
-        }
-        if let Some(sig) = signature(node) {
-            let mut same = Vec::new();
-            let mut c = parent + 1;
-            let pend = dom.end(parent);
-            while c < pend {
-                if signature(c) == Some(sig) && sum[c] > 0.0 {
-                    same.push(c);
+    // The best element or one of its two nearest ancestors carries the repeated class;
+    // its same-class cousins live under an ancestor at most REPEAT_LEVELS up.
+    let mut x = best;
+    for _ in 0..3 {
+        if let Some(sig) = signature(x) {
+            let mut anc = x;
+            for _ in 0..rules::REPEAT_LEVELS {
+                let p = dom.nodes.get(anc)?.parent as usize;
+                if p == anc {
+                    break;
                 }
-                c = dom.end(c).max(c + 1);
-            }
-            if same.len() >= 3 {
-                return Some(same);
+                anc = p;
+                let mut same = Vec::new();
+                let mut c = anc + 1;
+                let aend = dom.end(anc);
+                while c < aend {
+                    if signature(c) == Some(sig) {
+                        if sum[c] > 0.0 {
+                            same.push(c);
+                        }
+                        // Not nested inside another match.
+                        c = dom.end(c).max(c + 1);
+                    } else {
+                        c += 1;
+                    }
+                }
+                if same.len() >= 2 {
+                    return Some(same);
+                }
             }
         }
-        node = parent;
+        let p = dom.nodes.get(x)?.parent as usize;
+        if p == x {
+            break;
+        }
+        x = p;
     }
     None
 }
