@@ -76,6 +76,16 @@ pub const UNLIKELY_MAX_SHARE: f64 = 0.35;
 /// `hidden` / `aria-hidden` sub-trees below this share of the page text are widgets;
 /// larger hidden sub-trees are lazy-loaded content and kept.
 pub const HIDDEN_MAX_SHARE: f64 = 0.05;
+/// Inline styles that hide an element.
+pub static HIDDEN_STYLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden"));
+/// schema.org microdata properties that carry metadata, not prose (`<div
+/// itemprop="datePublished">2019-…</div>`); small sub-trees with them are not content.
+pub static META_ITEMPROP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(datePublished|dateModified|dateCreated|author|publisher|image|keywords|mainEntityOfPage|logo|url|width|height|name|thumbnailUrl|interactionStatistic|contentLocation)\s*$",
+    )
+});
 
 // ---------------------------------------------------------------- chrome text patterns
 
@@ -247,6 +257,8 @@ mod tests {
             ("META_LABEL", META_LABEL.as_str()),
             ("SECTION_HEAD", SECTION_HEAD.as_str()),
             ("SEO_INTRO", SEO_INTRO.as_str()),
+            ("HIDDEN_STYLE", HIDDEN_STYLE.as_str()),
+            ("META_ITEMPROP", META_ITEMPROP.as_str()),
             ("KEYWORD_LINE", KEYWORD_LINE.as_str()),
             ("PIAN_HEADING", PIAN_HEADING.as_str()),
             ("PAGE_TOTAL", PAGE_TOTAL.as_str()),
