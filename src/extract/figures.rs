@@ -134,6 +134,10 @@ static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static BIG_PROJECTS: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"(?P<num>[0-9]{1,3})大(?P<noun>\p{Han}{1,12}?)项目"));
 
+/// A list marker at the start of a clause: `1.` `2、` `（3）` `(4)`.
+static LIST_MARKER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"^(?:[0-9]{1,2}[.、．]|[（(][0-9]{1,2}[)）])"));
+
 /// Compiles a literal pattern. `None` only if the literal is invalid, which the unit test
 /// `patterns_compile` rules out; a `None` rule simply never matches.
 fn compile(pattern: &str) -> Option<Regex> {
@@ -461,6 +465,12 @@ fn subject_before(text: &str, start: usize, floor: usize) -> (String, usize) {
             break;
         }
     }
+    // A list marker opening the clause (`1.家庭医生签约率`) is not part of the subject.
+    if let Some(m) = LIST_MARKER.as_ref().and_then(|re| re.find(subject)) {
+        if m.end() < subject.len() {
+            subject = &subject[m.end()..];
+        }
+    }
     for w in OPENERS {
         if let Some(s) = subject.strip_prefix(w) {
             if !s.is_empty() {
@@ -504,7 +514,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        assert!(FIGURE.is_some() && BIG_PROJECTS.is_some());
+        assert!(FIGURE.is_some() && BIG_PROJECTS.is_some() && LIST_MARKER.is_some());
     }
 
     #[test]
@@ -564,6 +574,14 @@ mod tests {
         for fig in &f {
             assert!(text.contains(&fig.raw));
         }
+    }
+
+    #[test]
+    fn list_marker_not_in_subject() {
+        let f = figures("1.家庭医生签约率达到70%以上。");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].subject, "家庭医生签约率");
+        assert_eq!(f[0].raw, "1.家庭医生签约率达到70%以上");
     }
 
     #[test]

@@ -244,6 +244,22 @@ impl<'a> Body<'a> {
 /// Characters in a probe used to locate content lines in the page text.
 const PROBE_CHARS: usize = 12;
 
+/// Bytes at the start of the content where a labeled date or source still counts as the
+/// page's own (an info box such as 索引号/发布机构/发文日期 that the content extractor kept);
+/// 300 bytes is about two table rows of such a box. Labels deeper in the report are its text.
+pub(crate) const HEADER_ZONE_BYTES: usize = 300;
+
+/// Whether a label found at byte `pos` of the page text may be used: outside the content
+/// span on the first pass, in the content's header zone on the second.
+pub(crate) fn label_allowed(pos: usize, span: Option<(usize, usize)>, header_zone: bool) -> bool {
+    let inside = span.is_some_and(|(a, b)| pos >= a && pos < b);
+    if header_zone {
+        inside && span.is_some_and(|(a, _)| pos < a + HEADER_ZONE_BYTES)
+    } else {
+        !inside
+    }
+}
+
 /// Characters in the long probe (the opening of the first line, spaces included).
 const LONG_PROBE_CHARS: usize = 40;
 
@@ -334,6 +350,22 @@ mod tests {
         assert_eq!(m.source_org.as_deref(), Some("安平镇中心卫生院"));
         assert_eq!(m.region.as_deref(), Some("安平镇"));
         assert_eq!(m.period, None);
+    }
+
+    #[test]
+    fn info_box_kept_as_content_still_declares_date_and_org() {
+        let html = "<html><head><title>卫生健康局2023年工作总结_某县人民政府</title></head><body>\
+            <h1>某县人民政府</h1><table><tr><td>发布机构：</td><td>长宁县卫生健康局</td></tr>\
+            <tr><td>发文日期：</td><td>2023年07月10日</td></tr></table>\
+            <div><p>今年以来,我局围绕年度目标扎实推进各项工作,现将有关情况报告如下,请审阅并提出意见建议。</p>\
+            <p>成文后的活动时间:2023年8月1日</p><p>长宁县卫生健康局</p><p>2023年7月8日</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art("发布机构：\t长宁县卫生健康局\n发文日期：\t2023年07月10日\n今年以来,我局围绕年度目标扎实推进各项工作,现将有关情况报告如下,请审阅并提出意见建议。\n成文后的活动时间:2023年8月1日\n长宁县卫生健康局\n2023年7月8日")];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("卫生健康局2023年工作总结"));
+        assert_eq!(m.published.as_deref(), Some("2023-07-10"));
+        assert_eq!(m.source_org.as_deref(), Some("长宁县卫生健康局"));
+        assert_eq!(m.region.as_deref(), Some("长宁县"));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!   in the opening of the content; else 其他.
 //! - period: the first year in the title (`2023年`, `2023`), with 上半年/下半年 → H1/H2 and
 //!   季度 → Q1–Q4; a year range (`2004—2024年`) gives none; else the same read on the
-//!   document's own heading line (first content line, if short).
+//!   document's own heading line (first content line, if short and naming a type).
 //! - script: Han text is Hant when Traditional-only characters outnumber Simplified-only
 //!   ones, else Hans; text dominated by another script gets its ISO 15924 code.
 
@@ -150,10 +150,11 @@ pub(crate) fn period(title: Option<&str>, body: &Body<'_>) -> Option<String> {
             return p;
         }
     }
-    let first = body
-        .lines
-        .first()
-        .filter(|l| l.chars().count() <= HEADING_LINE_MAX_CHARS && !l.contains('。'))?;
+    let first = body.lines.first().filter(|l| {
+        l.chars().count() <= HEADING_LINE_MAX_CHARS
+            && !l.contains('。')
+            && earliest_type(l).is_some()
+    })?;
     period_of(first).flatten()
 }
 

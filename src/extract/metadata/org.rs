@@ -1,7 +1,8 @@
 //! Issuing organization (`source_org`) and the most specific place (`region`).
 //!
 //! source_org, first found wins:
-//! 1. A labeled line outside the article: 信息来源/来源/发布机构/发文单位/发布单位…:
+//! 1. A labeled line outside the article (else in its header zone, see the date rules):
+//!    信息来源/来源/发布机构/发文单位/发布单位…:
 //!    (generic values such as 网络, 本站, 原创 or a website name are ignored).
 //! 2. `<meta name="ContentSource">` / `source`.
 //! 3. The signature line at the end of the document (`XX县卫生局`, optionally with a date).
@@ -123,15 +124,17 @@ pub(crate) fn source_org(
     title: Option<&str>,
 ) -> Option<String> {
     if let Some(re) = LABELED_ORG.as_ref() {
-        for caps in re.captures_iter(&page.text) {
-            let (Some(m), Some(v)) = (caps.get(0), caps.name("v")) else {
-                continue;
-            };
-            if span.is_some_and(|(a, b)| m.start() >= a && m.start() < b) {
-                continue;
-            }
-            if let Some(org) = clean_source(v.as_str()) {
-                return Some(org);
+        for header_zone in [false, true] {
+            for caps in re.captures_iter(&page.text) {
+                let (Some(m), Some(v)) = (caps.get(0), caps.name("v")) else {
+                    continue;
+                };
+                if !super::label_allowed(m.start(), span, header_zone) {
+                    continue;
+                }
+                if let Some(org) = clean_source(v.as_str()) {
+                    return Some(org);
+                }
             }
         }
     }
