@@ -144,6 +144,12 @@ fn compile(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
 
+/// A subject this short (a verb such as 选派, 为) is completed by the words after the unit.
+const SHORT_SUBJECT_CHARS: usize = 2;
+
+/// Longest subject kept after the unit, in characters (the counted noun phrase).
+const SUBJECT_AFTER_MAX_CHARS: usize = 12;
+
 /// Longest subject kept, in characters (a clause rarely names its counted thing in more).
 const SUBJECT_MAX_CHARS: usize = 24;
 
@@ -184,9 +190,15 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
             || caps.name("s2").is_some()
             || caps.name("post").is_some_and(|p| p.as_str() == "左右");
         let (subject, raw_start) = subject_before(main_text, whole.start(), floor);
-        let (subject, raw_end) = if subject.is_empty() {
+        // `选派4名主治医师`: a subject of a verb or two names the act, the words after the
+        // unit name what is counted; both together say it.
+        let (subject, raw_end) = if subject.chars().count() <= SHORT_SUBJECT_CHARS {
             let (after, end) = subject_after(main_text, whole.end());
-            (after, end)
+            if after.is_empty() {
+                (subject, whole.end())
+            } else {
+                (format!("{subject}{after}"), end)
+            }
         } else {
             (subject, whole.end())
         };
@@ -487,7 +499,7 @@ fn subject_before(text: &str, start: usize, floor: usize) -> (String, usize) {
 fn subject_after(text: &str, end: usize) -> (String, usize) {
     let mut stop = end;
     for (n, (i, c)) in text[end..].char_indices().enumerate() {
-        if is_delim(c) || n >= SUBJECT_MAX_CHARS {
+        if is_delim(c) || n >= SUBJECT_AFTER_MAX_CHARS {
             break;
         }
         stop = end + i + c.len_utf8();
@@ -571,6 +583,9 @@ mod tests {
         assert_eq!(f[0].raw, "上半年全市共派出各级医疗卫生人员3800人次");
         assert_eq!(f[1].subject, "手足口病人救治成功");
         assert_eq!(f[1].raw, "1497例手足口病人救治成功");
+        let g = figures("今年选派4名主治医师下乡。");
+        assert_eq!(g[0].subject, "选派主治医师下乡");
+        assert_eq!(g[0].raw, "今年选派4名主治医师下乡");
         for fig in &f {
             assert!(text.contains(&fig.raw));
         }

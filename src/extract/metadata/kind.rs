@@ -89,7 +89,7 @@ const TYPE_SCAN_CHARS: usize = 600;
 const HEADING_LINE_MAX_CHARS: usize = 60;
 
 /// Characters read for the script decision (enough for a stable majority).
-const SCRIPT_SCAN_CHARS: usize = 20_000;
+const SCRIPT_SCAN_CHARS: usize = 5_000;
 
 /// The document type (see the module doc).
 pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
