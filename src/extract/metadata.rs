@@ -386,6 +386,16 @@ mod tests {
     }
 
     #[test]
+    fn logo_and_column_headings_yield_to_the_page_title() {
+        let html = "<html><head><title>长宁县卫生健康局2023年工作总结_工作动态_长宁县人民政府</title></head><body>\
+            <h1>长宁县人民政府</h1><h2>工作总结</h2><div><p>今年以来,我局认真落实各项工作。</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art("今年以来,我局认真落实各项工作。")];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("长宁县卫生健康局2023年工作总结"));
+    }
+
+    #[test]
     fn english_news_page() {
         let html = r#"<html><head><title>City council approves budget | The Daily</title>
             <meta property="og:title" content="City council approves budget">

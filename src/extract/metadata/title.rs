@@ -65,9 +65,17 @@ pub(crate) fn choose(page: &Page) -> Option<String> {
             && (tag.as_deref().is_some_and(|t| squash(t).contains(&h))
                 || meta.as_deref().is_some_and(|m| squash(m).contains(&h)))
     };
+    let tag_title = tag.as_deref().map(strip_site);
     for h in &page.headings {
         let h = clean(h);
         if h.chars().count() >= 2 && confirmed(&h) {
+            // A heading that is only part of the <title>'s own title (a column name such as
+            // 工作总结 above `某局2023年工作总结_某网`) yields to the fuller title.
+            if let Some(t) = tag_title.as_deref() {
+                if t.chars().count() > h.chars().count() && squash(t).contains(&squash(&h)) {
+                    return Some(t.to_owned());
+                }
+            }
             return Some(h);
         }
     }
