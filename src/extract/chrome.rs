@@ -84,8 +84,8 @@ fn unlikely_attrs(el: &scraper::node::Element) -> bool {
     if !hit {
         return false;
     }
-    !((!class.is_empty() && rules::OK_MAYBE.is_match(class))
-        || (!id.is_empty() && rules::OK_MAYBE.is_match(id)))
+    let rescued = |v: &str| !v.is_empty() && rules::OK_MAYBE.is_match(v);
+    !rescued(class) && !rescued(id)
 }
 
 /// If text node `i` is a recommendation/notice heading, the element of the section it

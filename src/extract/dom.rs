@@ -134,8 +134,7 @@ impl<'a> Dom<'a> {
         stack.push((None::<u32>, root.first_child()));
         // Arena indices of the kept open elements (the parent chain).
         let mut kept: Vec<u32> = Vec::with_capacity(64);
-        loop {
-            let Some(top) = stack.last_mut() else { break };
+        while let Some(top) = stack.last_mut() {
             let Some(child) = top.1 else {
                 let (idx, _) = stack.pop().unwrap_or((None, None));
                 if let Some(i) = idx {
@@ -151,7 +150,7 @@ impl<'a> Dom<'a> {
             let parent = kept.last().copied().unwrap_or(0);
             match child.value() {
                 HtmlNode::Text(t) => {
-                    let s: &'a str = &**t;
+                    let s: &'a str = t;
                     if nodes.is_empty() {
                         continue;
                     }
@@ -166,15 +165,15 @@ impl<'a> Dom<'a> {
                     match Tag::of(name) {
                         None => {
                             match name {
-                                "script" => {
+                                "script"
                                     if el.attr("type").is_some_and(|t| {
                                         t.trim().eq_ignore_ascii_case("application/ld+json")
-                                    }) {
-                                        for c in child.children() {
-                                            if let HtmlNode::Text(t) = c.value() {
-                                                let s: &'a str = &**t;
-                                                json_ld.push(s);
-                                            }
+                                    }) =>
+                                {
+                                    for c in child.children() {
+                                        if let HtmlNode::Text(t) = c.value() {
+                                            let s: &'a str = t;
+                                            json_ld.push(s);
                                         }
                                     }
                                 }
@@ -288,10 +287,6 @@ pub fn weight(s: &str) -> u32 {
             if b > b' ' {
                 w += 1;
             }
-        } else if b == 0xE3 || b == 0xEF {
-            // U+3000 ideographic space and U+FEFF/fullwidth forms share these lead bytes:
-            // CJK punctuation and fullwidth forms count as CJK (cheap approximation).
-            w += CJK_WEIGHT;
         } else if b >= 0xE0 {
             if b < 0xF0 {
                 w += CJK_WEIGHT;
