@@ -158,6 +158,10 @@ pub(crate) fn source_org(
 /// A 来源 value cut at the next field label, or `None` when it names no organization.
 fn clean_source(v: &str) -> Option<String> {
     let mut v = v.trim();
+    // `谢家集区卫健委【打印】`, `某局[关闭]`: page tools glued to the value.
+    if let Some(i) = v.find(['【', '[', '〖']) {
+        v = &v[..i];
+    }
     for f in NEXT_FIELDS {
         if let Some(i) = v.find(f) {
             v = &v[..i];
@@ -433,6 +437,10 @@ mod tests {
         assert_eq!(clean_source("某某范文网"), None);
         assert_eq!(clean_source("本站原创"), None);
         assert_eq!(clean_source("索引号：11450000"), None);
+        assert_eq!(
+            clean_source("谢家集区卫健委【打印】").as_deref(),
+            Some("谢家集区卫健委")
+        );
     }
 
     #[test]
