@@ -396,6 +396,24 @@ mod tests {
     }
 
     #[test]
+    fn traditional_labels_and_region() {
+        let html = "<html><head><title>關於2023年上半年衛生工作的報告</title></head><body>\
+            <h1>關於2023年上半年衛生工作的報告</h1><div>發布日期：2023年08月01日　資料來源：新竹縣衛生局</div>\
+            <div><p>本局上半年持續推動各項衛生工作，茲將辦理情形報告如下：</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art(
+            "本局上半年持續推動各項衛生工作，茲將辦理情形報告如下：",
+        )];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.published.as_deref(), Some("2023-08-01"));
+        assert_eq!(m.source_org.as_deref(), Some("新竹縣衛生局"));
+        assert_eq!(m.region.as_deref(), Some("新竹縣"));
+        assert_eq!(m.doc_type.as_deref(), Some("工作报告"));
+        assert_eq!(m.period.as_deref(), Some("2023H1"));
+        assert_eq!(m.script.as_deref(), Some("Hant"));
+    }
+
+    #[test]
     fn english_news_page() {
         let html = r#"<html><head><title>City council approves budget | The Daily</title>
             <meta property="og:title" content="City council approves budget">

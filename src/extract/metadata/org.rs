@@ -37,7 +37,9 @@ const ORG_CHARS: &str = r"[\p{Han}*＊xX×\u{2160}-\u{217F}（）()]";
 /// Labels of the issuing-organization line.
 const ORG_LABELS: &str = concat!(
     "信息来源|信息來源|文章来源|文章來源|稿件来源|来源单位|來源單位|发布机构|發布機構|发文单位|發文單位|",
-    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|来源|來源"
+    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|",
+    // Any two-character qualifier before 来源 (资料來源, 新闻来源, 消息来源…).
+    r"\p{Han}{2}(?:来源|來源)|来源|來源"
 );
 
 /// Field labels that may follow the organization on the same line.
