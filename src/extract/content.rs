@@ -73,7 +73,9 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         if link_heavy(b) {
             continue;
         }
-        if b.heading == Some(1) && !seen_prose {
+        if !seen_prose
+            && (b.heading == Some(1) || (b.heading.is_some() && is_page_title(&b.text, dom.title)))
+        {
             continue;
         }
         if b.heading.is_none() && b.table.is_none() {
@@ -97,6 +99,15 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
 
 /// Navigation, not prose: mostly linked text and too little unlinked text to be a
 /// paragraph that merely cites many links.
+/// A heading that repeats the page's `<title>` (which usually adds `_栏目_站名`).
+fn is_page_title(line: &str, title: Option<&str>) -> bool {
+    let Some(title) = title.map(str::trim) else {
+        return false;
+    };
+    let line = line.trim();
+    line.chars().count() >= 4 && (title == line || title.starts_with(line))
+}
+
 fn link_heavy(b: &Block) -> bool {
     b.table.is_none()
         && b.weight > 0
@@ -492,6 +503,8 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
     let mut j = i + 1;
     let mut cell: Option<(usize, Acc)> = None;
     let mut row_end = 0usize;
+    let mut link_end = 0usize;
+    let (mut total_w, mut link_w) = (0u32, 0u32);
     while j < end {
         if let Some((ce, _)) = &cell {
             if j >= *ce {
@@ -537,15 +550,24 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                     acc.space = true;
                 }
             }
-            Kind::Elem(_, _) => {
+            Kind::Elem(tag, _) => {
                 if chrome.get(j).copied().unwrap_or(false) {
                     j = (node.end as usize).max(j + 1);
                     continue;
                 }
+                if tag == Tag::A {
+                    link_end = link_end.max(node.end as usize);
+                }
             }
             Kind::Text(t) => {
                 if let Some((_, acc)) = cell.as_mut() {
+                    let before = acc.weight;
                     acc.push_text(t, false);
+                    let w = acc.weight - before;
+                    total_w += w;
+                    if j < link_end {
+                        link_w += w;
+                    }
                 }
             }
         }
@@ -563,7 +585,10 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
         max_cells = max_cells.max(r.len());
     }
     rows.retain(|r| r.iter().any(|c| !c.is_empty()));
-    if rows.len() < 2 || max_cells < 2 {
+    if rows.len() < 2
+        || max_cells < 2
+        || link_w as f64 > rules::DATA_LINK_MAX * total_w.max(1) as f64
+    {
         return None;
     }
     Some(rows)

@@ -117,6 +117,8 @@ pub struct Dom<'a> {
     /// `<link rel=next|prev href>` from the head.
     pub rel_next: Option<&'a str>,
     pub rel_prev: Option<&'a str>,
+    /// The `<title>` text.
+    pub title: Option<&'a str>,
     /// Text weight of every subtree (see [`weight`]).
     pub weight: Vec<u32>,
 }
@@ -128,6 +130,7 @@ impl<'a> Dom<'a> {
         let mut json_ld = Vec::new();
         let mut rel_next = None;
         let mut rel_prev = None;
+        let mut title = None;
         // Frame: (arena index of the element, or None when transparent; next child).
         let root = html.tree.root();
         let mut stack = Vec::with_capacity(64);
@@ -182,6 +185,16 @@ impl<'a> Dom<'a> {
                                     // the head itself.
                                     for d in child.descendants() {
                                         if let HtmlNode::Element(e) = d.value() {
+                                            if e.name() == "title" && title.is_none() {
+                                                title =
+                                                    d.first_child().and_then(|c| match c.value() {
+                                                        HtmlNode::Text(t) => {
+                                                            let s: &'a str = t;
+                                                            Some(s)
+                                                        }
+                                                        _ => None,
+                                                    });
+                                            }
                                             if e.name() == "link" {
                                                 let rel = e.attr("rel").unwrap_or("");
                                                 if rel.eq_ignore_ascii_case("next") {
@@ -227,6 +240,7 @@ impl<'a> Dom<'a> {
             json_ld,
             rel_next,
             rel_prev,
+            title,
             weight,
         }
     }

@@ -64,7 +64,7 @@ pub const CJK_WEIGHT: u32 = 3;
 /// matches or it holds a large share of the page's text.
 pub static UNLIKELY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print",
+        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print|caption|credit|gallery|slideshow|carousel",
     )
 });
 /// Tokens that rescue an [`UNLIKELY_CLASS`] match (readability's `okMaybeItsACandidate`).
@@ -234,6 +234,8 @@ pub const JSONLD_MIN: u32 = 300;
 /// Data tables (rows of cells) versus layout tables: a table is data when it has no
 /// nested table, at least 2 rows, at least 2 cells in a row, and no cell heavier than this.
 pub const DATA_CELL_MAX: u32 = 300;
+/// A "data" table whose text is mostly links is a link grid (navigation), not statistics.
+pub const DATA_LINK_MAX: f64 = 0.5;
 
 /// Compiles one rule pattern.
 #[allow(clippy::expect_used)]
