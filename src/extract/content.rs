@@ -487,6 +487,7 @@ fn is_chrome_line(text: &str, weight: u32) -> bool {
     (weight <= rules::CHROME_LINE_MAX && rules::CHROME_LINE.is_match(text))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
         || (weight <= rules::SEO_INTRO_MAX && rules::SEO_INTRO.is_match(text))
+        || (weight <= rules::SECTION_LINE_MAX && rules::SECTION_HEAD.is_match(text))
         || (weight <= rules::TEASER_MAX && rules::is_teaser(text))
         || (weight <= rules::CHROME_LINE_MAX
             && text.contains(' ')

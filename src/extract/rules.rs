@@ -140,6 +140,8 @@ pub static SECTION_HEAD: LazyLock<Regex> = LazyLock::new(|| {
 pub const SECTION_MAX_SHARE: f64 = 0.30;
 /// Text nodes longer than this (chars) are never section headings.
 pub const SECTION_HEAD_MAX_CHARS: usize = 60;
+/// A line that is just such a heading (weight) is chrome even inside the content.
+pub const SECTION_LINE_MAX: u32 = 120;
 
 /// Promotional blurbs content farms put before the report ("小编为您带来…希望对你有所帮助").
 /// Only judged on blocks of weight ≤ [`SEO_INTRO_MAX`].
@@ -168,7 +170,7 @@ pub static KEYWORD_LINE: LazyLock<Regex> =
 /// 篇1…篇N headings that split a page into several articles.
 pub static PIAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)",
+        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)|^\s*[【\[〖]?\s*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*([】\]〗]|[:：.、])",
     )
 });
 
@@ -273,6 +275,9 @@ mod tests {
         assert!(CHROME_LINE.is_match("【打印本页】 【关闭窗口】"));
         assert!(!CHROME_LINE.is_match("今年上半年,我局在市委的领导下开展工作。"));
         assert!(PIAN_HEADING.is_match("2023年某某工作计划篇3"));
+        assert!(PIAN_HEADING.is_match("篇一：卫生院工作总结"));
+        assert!(PIAN_HEADING.is_match("【篇2】卫生院工作总结"));
+        assert!(!PIAN_HEADING.is_match("这篇文章讲述了篇章结构的安排"));
         assert!(KEYWORD_LINE.is_match("2023 卫生局 行风 建设 上半年"));
     }
 }
