@@ -57,7 +57,8 @@ pub struct Content {
 /// Extracts the main content of the page.
 pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
     let (blocks, tables, headline) = blocks(dom, chrome);
-    let containers = best_container(dom, &blocks);
+    let mut containers = best_container(dom, &blocks);
+    dedupe_containers(dom, &blocks, &mut containers);
     let mut dropped = HashSet::new();
     for &c in &containers {
         dropped.extend(duplicate_children(dom, &blocks, c));
@@ -282,6 +283,28 @@ fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec
         x = p;
     }
     None
+}
+
+/// Drops content containers whose text repeats an earlier one (a body printed twice,
+/// e.g. desktop and hidden mobile copies with the same class).
+fn dedupe_containers(dom: &Dom<'_>, blocks: &[Block], containers: &mut Vec<usize>) {
+    if containers.len() < 2 {
+        return;
+    }
+    let mut seen: HashSet<u64> = HashSet::new();
+    containers.retain(|&c| {
+        let end = dom.end(c);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut any = false;
+        for b in blocks {
+            let o = b.owner as usize;
+            if o >= c && o < end {
+                b.text.hash(&mut h);
+                any = true;
+            }
+        }
+        !any || seen.insert(h.finish())
+    });
 }
 
 /// Blocks of child sub-trees of `container` whose text repeats an earlier child (sites

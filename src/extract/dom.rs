@@ -185,6 +185,19 @@ impl<'a> Dom<'a> {
                                     // the head itself.
                                     for d in child.descendants() {
                                         if let HtmlNode::Element(e) = d.value() {
+                                            if e.name() == "script"
+                                                && e.attr("type").is_some_and(|t| {
+                                                    t.trim()
+                                                        .eq_ignore_ascii_case("application/ld+json")
+                                                })
+                                            {
+                                                for c in d.children() {
+                                                    if let HtmlNode::Text(t) = c.value() {
+                                                        let s: &'a str = t;
+                                                        json_ld.push(s);
+                                                    }
+                                                }
+                                            }
                                             if e.name() == "title" && title.is_none() {
                                                 title =
                                                     d.first_child().and_then(|c| match c.value() {
