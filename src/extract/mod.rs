@@ -165,6 +165,30 @@ mod tests {
     }
 
     #[test]
+    fn body_printed_twice_is_kept_once_and_json_ld_fills_lazy_pages() {
+        let body =
+            format!("<div class=\"txt\"><p>{PARA}</p><p>二、{PARA}</p><p>三、{PARA}</p></div>");
+        let html = format!(
+            "<html><body><div class=\"pc\">{body}</div>\
+             <div class=\"m\" style=\"display:none\">{body}</div></body></html>"
+        );
+        let r = run(&html);
+        assert_eq!(r.articles[0].main_text.matches("二、").count(), 1);
+
+        let html = format!(
+            "<html><head><script type=\"application/ld+json\">\
+             {{\"@type\":\"Article\",\"articleBody\":\"{PARA}{PARA}\\n{PARA}共计三项重点任务。\"}}\
+             </script></head><body><div id=\"app\"><p>本年度我们围绕中心工作...</p></div></body></html>"
+        );
+        let r = run(&html);
+        assert!(
+            r.articles[0].main_text.contains("三项重点任务"),
+            "{:?}",
+            r.articles
+        );
+    }
+
+    #[test]
     fn very_deep_nesting_extracts_without_overflow() {
         let depth = 12_000;
         let html = format!(
