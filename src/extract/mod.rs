@@ -189,6 +189,19 @@ mod tests {
     }
 
     #[test]
+    fn numbered_pager_gives_page_and_total() {
+        let html = format!(
+            "<html><body><div><p>{PARA}</p><p>{PARA}</p></div>\
+             <div class=\"pg\"><a href=\"100.html\">上一页</a> <a href=\"100.html\">1</a> \
+             <span>2</span> <a href=\"100_3.html\">3</a> <a href=\"100_3.html\">下一页</a></div>\
+             </body></html>"
+        );
+        let p = run(&html).pagination.unwrap();
+        assert_eq!((p.page, p.total), (2, Some(3)));
+        assert_eq!(p.next.as_deref(), Some("http://example.org/a/100_3.html"));
+    }
+
+    #[test]
     fn very_deep_nesting_extracts_without_overflow() {
         let depth = 12_000;
         let html = format!(
