@@ -1,6 +1,6 @@
 //! Document type, period and script.
 //!
-//! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点 →
+//! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点/工作打算/工作安排 →
 //!   工作计划, 报告/汇报/述职 → 工作报告, 事迹 → 先进事迹; Traditional forms too; 计划生育 is
 //!   not a plan); else the most frequent self-declaring phrase (工作总结, 总结如下, 述职报告…)
 //!   in the opening of the content; else 其他.
@@ -40,6 +40,8 @@ const TYPE_WORDS: &[(&str, &str)] = &[
     ("工作要点", "工作计划"),
     ("工作要點", "工作计划"),
     ("工作思路", "工作计划"),
+    ("工作打算", "工作计划"),
+    ("工作安排", "工作计划"),
     ("事迹", "先进事迹"),
     ("事蹟", "先进事迹"),
     ("事跡", "先进事迹"),
@@ -318,6 +320,7 @@ mod tests {
         assert_eq!(doc_type(Some("計劃生育協會年度總結"), &b), "工作总结");
         assert_eq!(doc_type(Some("政府工作報告"), &b), "工作报告");
         assert_eq!(doc_type(Some("卫生资料汇编"), &b), "其他");
+        assert_eq!(doc_type(Some("卫生院下半年工作打算"), &b), "工作计划");
         let a = art("现将上半年工作开展情况总结如下:");
         assert_eq!(doc_type(Some("卫生资料汇编"), &body(&a)), "工作总结");
         let a = art("社区托育点投入使用,街道计划明年再建两处,据报告入托需求旺盛。");
