@@ -119,6 +119,10 @@ pub struct Dom<'a> {
     pub rel_prev: Option<&'a str>,
     /// The `<title>` text.
     pub title: Option<&'a str>,
+    /// `<base href>` and `<link rel=canonical href>` from the head (link resolution when
+    /// the caller gave no URL).
+    pub base_href: Option<&'a str>,
+    pub canonical: Option<&'a str>,
     /// Text weight of every subtree (see [`weight`]).
     pub weight: Vec<u32>,
 }
@@ -131,6 +135,8 @@ impl<'a> Dom<'a> {
         let mut rel_next = None;
         let mut rel_prev = None;
         let mut title = None;
+        let mut base_href = None;
+        let mut canonical = None;
         // Frame: (arena index of the element, or None when transparent; next child).
         let root = html.tree.root();
         let mut stack = Vec::with_capacity(64);
@@ -208,6 +214,17 @@ impl<'a> Dom<'a> {
                                                         _ => None,
                                                     });
                                             }
+                                            if e.name() == "base" && base_href.is_none() {
+                                                base_href = e.attr("href");
+                                            }
+                                            if e.name() == "link"
+                                                && canonical.is_none()
+                                                && e.attr("rel").is_some_and(|r| {
+                                                    r.eq_ignore_ascii_case("canonical")
+                                                })
+                                            {
+                                                canonical = e.attr("href");
+                                            }
                                             if e.name() == "link" {
                                                 let rel = e.attr("rel").unwrap_or("");
                                                 if rel.eq_ignore_ascii_case("next") {
@@ -254,6 +271,8 @@ impl<'a> Dom<'a> {
             rel_next,
             rel_prev,
             title,
+            base_href,
+            canonical,
             weight,
         }
     }

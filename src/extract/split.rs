@@ -156,13 +156,25 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
         return None;
     }
     let page = current
-        .or_else(|| url.and_then(page_from_url))
+        .or_else(|| url.or(dom.canonical).and_then(page_from_url))
         .unwrap_or(if prev.is_none() { 1 } else { 2 });
+    // Links resolve against <base href> (itself relative to the page URL), else the
+    // page URL, else the page's canonical URL.
+    let page_url = url.map(str::to_owned).or_else(|| {
+        dom.canonical
+            .filter(|c| c.starts_with("http://") || c.starts_with("https://"))
+            .map(str::to_owned)
+    });
+    let base = match dom.base_href {
+        Some(b) => Some(resolve(page_url.as_deref(), b)),
+        None => page_url,
+    };
+    let base = base.as_deref();
     Some(Pagination {
         page,
         total,
-        next: next.map(|h| resolve(url, &h)),
-        prev: prev.map(|h| resolve(url, &h)),
+        next: next.map(|h| resolve(base, &h)),
+        prev: prev.map(|h| resolve(base, &h)),
     })
 }
 
