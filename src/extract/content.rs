@@ -64,11 +64,16 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         dropped.extend(duplicate_children(dom, &blocks, c));
     }
     let ranges: Vec<(usize, usize)> = containers.iter().map(|&c| (c, dom.end(c))).collect();
+    let hidden_copy = hidden_copies(dom, &blocks, headline.as_deref());
     let mut lines = Vec::new();
     let mut seen_prose = false;
     for (k, b) in blocks.iter().enumerate() {
         let o = b.owner as usize;
-        if !ranges.iter().any(|&(lo, hi)| o >= lo && o < hi) || dropped.contains(&k) || b.chrome {
+        if !ranges.iter().any(|&(lo, hi)| o >= lo && o < hi)
+            || dropped.contains(&k)
+            || b.chrome
+            || hidden_copy.contains(&k)
+        {
             continue;
         }
         if link_heavy(b) {
@@ -283,6 +288,43 @@ fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec
         x = p;
     }
     None
+}
+
+/// Blocks inside hidden elements (`display:none`, `hidden`) whose text the visible page
+/// already shows, or that repeat the headline: print copies and mobile duplicates. Hidden
+/// text shown nowhere else (lazy-loaded bodies) stays.
+fn hidden_copies(dom: &Dom<'_>, blocks: &[Block], headline: Option<&str>) -> HashSet<usize> {
+    let n = dom.nodes.len();
+    let mut hidden = vec![false; n];
+    let mut any = false;
+    for i in 0..n {
+        let p = dom.nodes[i].parent as usize;
+        let inherited = p != i && hidden.get(p).copied().unwrap_or(false);
+        let own = dom.element(i).is_some_and(|e| {
+            e.attr("hidden").is_some()
+                || e.attr("style")
+                    .is_some_and(|v| rules::HIDDEN_STYLE.is_match(v))
+        });
+        hidden[i] = inherited || own;
+        any |= own;
+    }
+    let mut out = HashSet::new();
+    if !any {
+        return out;
+    }
+    let is_hidden = |b: &Block| hidden.get(b.owner as usize).copied().unwrap_or(false);
+    let visible: HashSet<&str> = blocks
+        .iter()
+        .filter(|b| !is_hidden(b))
+        .map(|b| b.text.as_str())
+        .chain(headline)
+        .collect();
+    for (k, b) in blocks.iter().enumerate() {
+        if is_hidden(b) && visible.contains(b.text.as_str()) {
+            out.insert(k);
+        }
+    }
+    out
 }
 
 /// Drops content containers whose text repeats an earlier one (a body printed twice,

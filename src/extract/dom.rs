@@ -243,7 +243,14 @@ impl<'a> Dom<'a> {
                         }
                         Some(tag) => {
                             if kept.len() >= max_depth && !nodes.is_empty() {
-                                // Too deep: transparent, children attach to `parent`.
+                                // Too deep: the element stays as an empty marker (so block
+                                // boundaries survive) and its children attach to `parent`.
+                                let idx = nodes.len() as u32;
+                                nodes.push(Node {
+                                    kind: Kind::Elem(tag, el),
+                                    parent,
+                                    end: idx + 1,
+                                });
                                 stack.push((None, child.first_child()));
                                 continue;
                             }
