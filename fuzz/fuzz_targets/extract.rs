@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 
 // The pure extraction core itself, compiled into this binary (see Cargo.toml).
-#[allow(dead_code, clippy::all)]
+#[allow(dead_code, unused_imports, clippy::all)]
 #[path = "../../src/extract/mod.rs"]
 mod extract;
 
