@@ -116,6 +116,28 @@ const UNITS: &[&str] = &[
     "‰",
 ];
 
+/// Characters that, written just before a lone `约`/`約`, make it part of a word
+/// (签约 signed, 履约, 合约, 节约, 制约, 预约…) rather than "about" (not 失: 损失约5万元): `家庭医生签约12.8万人`
+/// counts signed residents exactly.
+const YUE_WORD_PREFIXES: &str = "签簽履合节節制契预預条條缔締违違邀";
+
+/// Characters that, written just before a lone `近`, make it part of a word (最近 lately,
+/// 附近 nearby, 临近, 靠近), not "nearly".
+const JIN_WORD_PREFIXES: &str = "最附临臨靠邻鄰贴貼逼";
+
+/// Whether the approximation word `pre` starting at byte `start` is really the tail of an
+/// ordinary word (签约, 最近) and so marks nothing approximate.
+fn part_of_word(text: &str, start: usize, pre: &str) -> bool {
+    let prefixes = match pre {
+        "约" | "約" => YUE_WORD_PREFIXES,
+        "近" => JIN_WORD_PREFIXES,
+        _ => return false,
+    };
+    text.get(..start)
+        .and_then(|before| before.chars().next_back())
+        .is_some_and(|c| prefixes.contains(c))
+}
+
 /// The figure pattern. `num` accepts full-width digits, `,` thousands groups and `.`/`．`.
 static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
@@ -185,7 +207,9 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
             Some(u) => u.to_owned(),
             None => continue,
         };
-        let approx = caps.name("pre").is_some()
+        let approx = caps
+            .name("pre")
+            .is_some_and(|p| !part_of_word(main_text, p.start(), p.as_str()))
             || caps.name("s1").is_some()
             || caps.name("s2").is_some()
             || caps.name("post").is_some_and(|p| p.as_str() == "左右");
@@ -608,6 +632,24 @@ mod tests {
                 (20.0, "个".into(), false),
                 (11.0, "项".into(), false)
             ]
+        );
+    }
+
+    #[test]
+    fn yue_inside_a_word_is_not_approximate() {
+        let f = figures("完成家庭医生签约11860人,挽回损失约5万元,最近3年新增病床120张。");
+        let approx: Vec<(String, bool)> = f.iter().map(|f| (f.raw.clone(), f.approx)).collect();
+        assert!(
+            approx.iter().any(|(r, a)| r.contains("11860人") && !a),
+            "{approx:?}"
+        );
+        assert!(
+            approx.iter().any(|(r, a)| r.contains("约5万元") && *a),
+            "{approx:?}"
+        );
+        assert!(
+            f.iter().all(|f| !f.raw.contains("3年") || !f.approx),
+            "{approx:?}"
         );
     }
 
