@@ -179,3 +179,113 @@ fn figure_recall_meets_floor_on_expected_main_text() {
         "figure recall {recall} < {FIGURE_RECALL_FLOOR}"
     );
 }
+
+mod never_panic {
+    //! Arbitrary text built from the characters the rules look at (digits, numerals,
+    //! markers, units, labels, punctuation, whitespace) never makes outline, figures or
+    //! metadata panic, and every figure's raw span stays a substring of the text.
+    use proptest::prelude::*;
+    use report_ingest::extract::{figures::figures, metadata::metadata, outline::outline, Article};
+
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "9",
+        "０",
+        "５",
+        ".",
+        "．",
+        ",",
+        "，",
+        "、",
+        "。",
+        ":",
+        "：",
+        "(",
+        ")",
+        "（",
+        "）",
+        "〔",
+        "〕",
+        "一",
+        "二",
+        "十",
+        "万",
+        "萬",
+        "亿",
+        "億",
+        "元",
+        "人次",
+        "人",
+        "%",
+        "％",
+        "﹪",
+        "‰",
+        "个学时",
+        "约",
+        "近",
+        "多",
+        "余",
+        "左右",
+        "以上",
+        "年",
+        "月",
+        "日",
+        "二○○四年十二月二十日",
+        "2023-07-28 09:12",
+        "发布时间:",
+        "来源：",
+        "信息来源:",
+        "县",
+        "区",
+        "市",
+        "卫生局",
+        "办公室",
+        "工作总结",
+        "计划",
+        "一是",
+        "第",
+        "x",
+        "h",
+        "-",
+        "/",
+        " ",
+        "\u{3000}",
+        "\n",
+        "\t",
+        "大",
+        "项目",
+        "\u{e010}",
+        "🙂",
+        "<",
+        ">",
+        "<p>",
+        "</p>",
+        "<h1>",
+        "<title>",
+        "<meta name=\"pubdate\" content=\"",
+        "\">",
+        "&",
+        "&nbsp;",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn parts_never_panic(t in text()) {
+            let _ = outline(&t);
+            for f in figures(&t) {
+                prop_assert!(t.contains(&f.raw));
+                prop_assert!(f.value.is_finite());
+            }
+            let doc = scraper::Html::parse_document(&t);
+            let art = Article { main_text: t.clone(), ..Default::default() };
+            let _ = metadata(&doc, None, std::slice::from_ref(&art));
+        }
+    }
+}

@@ -592,8 +592,85 @@ fn update_case(dir: &Path, actual: &Value, texts: &[String]) -> Result<(), Faile
             }
         }
     }
-    let text = serde_json::to_string_pretty(&new).map_err(|e| e.to_string())? + "\n";
+    let mut text = String::new();
+    write_ordered(&new, 0, &mut text);
+    text.push('\n');
     std::fs::write(dir.join("expected.json"), text).map_err(|e| e.to_string())?;
     println!("\nupdated {}", dir.display());
     Ok(())
+}
+
+/// Key order of the written `expected.json` (the report's own field order), so that an
+/// update's diff shows changed values, not reshuffled keys; other keys follow, sorted.
+const KEY_ORDER: &[&str] = &[
+    "url",
+    "charset",
+    "charset_info",
+    "declared",
+    "source",
+    "used",
+    "title",
+    "published",
+    "published_time",
+    "source_org",
+    "region",
+    "doc_type",
+    "period",
+    "script",
+    "error",
+    "pagination",
+    "page",
+    "total",
+    "next",
+    "prev",
+    "articles",
+    "outline",
+    "level",
+    "marker",
+    "heading",
+    "figures",
+    "subject",
+    "value",
+    "unit",
+    "raw",
+    "approx",
+    "tables",
+];
+
+/// Pretty JSON (2-space indent) with object keys in [`KEY_ORDER`].
+fn write_ordered(v: &Value, indent: usize, out: &mut String) {
+    let pad = "  ".repeat(indent + 1);
+    let end = "  ".repeat(indent);
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| {
+                (
+                    KEY_ORDER.iter().position(|o| o == k).unwrap_or(usize::MAX),
+                    (*k).clone(),
+                )
+            });
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad);
+                out.push_str(&Value::String((*k).clone()).to_string());
+                out.push_str(": ");
+                write_ordered(&map[*k], indent + 1, out);
+                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&end);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(&pad);
+                write_ordered(item, indent + 1, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&end);
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }

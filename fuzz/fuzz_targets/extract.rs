@@ -6,7 +6,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use report_ingest::extract::{self, Input, Options};
+
+// The pure extraction core itself, compiled into this binary (see Cargo.toml).
+#[allow(dead_code, unused_imports, clippy::all)]
+#[path = "../../src/extract/mod.rs"]
+mod extract;
+
+use extract::{Input, Options};
 
 const CONTENT_TYPES: &[Option<&str>] = &[
     None,

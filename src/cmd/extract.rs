@@ -67,7 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         serde_json::to_string(&value)?
     };
-    println!("{text}");
+    // A closed pipe (`extract page.html | head`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
     Ok(())
 }
 

@@ -39,7 +39,14 @@ pub fn mark(dom: &Dom<'_>) -> Vec<bool> {
                 // Hidden widgets (menus, dialogs); hidden *content* (lazy-loaded bodies)
                 // is large and kept.
                 let hidden = (el.attr("hidden").is_some()
-                    || el.attr("aria-hidden").is_some_and(|v| v == "true"))
+                    || el.attr("aria-hidden").is_some_and(|v| v == "true")
+                    || el
+                        .attr("style")
+                        .is_some_and(|v| rules::HIDDEN_STYLE.is_match(v))
+                    || el
+                        .attr("itemprop")
+                        .is_some_and(|v| rules::META_ITEMPROP.is_match(v))
+                    || el.name() == "figcaption")
                     && share(i) < rules::HIDDEN_MAX_SHARE;
                 if furniture || unlikely || hidden {
                     chrome[i] = true;
@@ -77,8 +84,8 @@ fn unlikely_attrs(el: &scraper::node::Element) -> bool {
     if !hit {
         return false;
     }
-    !((!class.is_empty() && rules::OK_MAYBE.is_match(class))
-        || (!id.is_empty() && rules::OK_MAYBE.is_match(id)))
+    let rescued = |v: &str| !v.is_empty() && rules::OK_MAYBE.is_match(v);
+    !rescued(class) && !rescued(id)
 }
 
 /// If text node `i` is a recommendation/notice heading, the element of the section it

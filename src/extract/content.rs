@@ -57,23 +57,31 @@ pub struct Content {
 /// Extracts the main content of the page.
 pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
     let (blocks, tables, headline) = blocks(dom, chrome);
-    let containers = best_container(dom, &blocks);
+    let mut containers = best_container(dom, &blocks);
+    dedupe_containers(dom, &blocks, &mut containers);
     let mut dropped = HashSet::new();
     for &c in &containers {
         dropped.extend(duplicate_children(dom, &blocks, c));
     }
     let ranges: Vec<(usize, usize)> = containers.iter().map(|&c| (c, dom.end(c))).collect();
+    let hidden_copy = hidden_copies(dom, &blocks, headline.as_deref());
     let mut lines = Vec::new();
     let mut seen_prose = false;
     for (k, b) in blocks.iter().enumerate() {
         let o = b.owner as usize;
-        if !ranges.iter().any(|&(lo, hi)| o >= lo && o < hi) || dropped.contains(&k) || b.chrome {
+        if !ranges.iter().any(|&(lo, hi)| o >= lo && o < hi)
+            || dropped.contains(&k)
+            || b.chrome
+            || hidden_copy.contains(&k)
+        {
             continue;
         }
         if link_heavy(b) {
             continue;
         }
-        if b.heading == Some(1) && !seen_prose {
+        if !seen_prose
+            && (b.heading == Some(1) || (b.heading.is_some() && is_page_title(&b.text, dom.title)))
+        {
             continue;
         }
         if b.heading.is_none() && b.table.is_none() {
@@ -97,6 +105,15 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
 
 /// Navigation, not prose: mostly linked text and too little unlinked text to be a
 /// paragraph that merely cites many links.
+/// A heading that repeats the page's `<title>` (which usually adds `_栏目_站名`).
+fn is_page_title(line: &str, title: Option<&str>) -> bool {
+    let Some(title) = title.map(str::trim) else {
+        return false;
+    };
+    let line = line.trim();
+    line.chars().count() >= 4 && (title == line || title.starts_with(line))
+}
+
 fn link_heavy(b: &Block) -> bool {
     b.table.is_none()
         && b.weight > 0
@@ -233,29 +250,103 @@ fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec
         let class = e.attr("class").unwrap_or("").trim();
         (!class.is_empty()).then_some((e.name(), class))
     };
-    let mut node = best;
-    for _ in 0..rules::REPEAT_LEVELS {
-        let parent = dom.nodes.get(node)?.parent as usize;
-        if parent == node {
-            return None;
-        }
-        if let Some(sig) = signature(node) {
-            let mut same = Vec::new();
-            let mut c = parent + 1;
-            let pend = dom.end(parent);
-            while c < pend {
-                if signature(c) == Some(sig) && sum[c] > 0.0 {
-                    same.push(c);
+    // The best element or one of its two nearest ancestors carries the repeated class;
+    // its same-class cousins live under an ancestor at most REPEAT_LEVELS up.
+    let mut x = best;
+    for _ in 0..3 {
+        if let Some(sig) = signature(x) {
+            let mut anc = x;
+            for _ in 0..rules::REPEAT_LEVELS {
+                let p = dom.nodes.get(anc)?.parent as usize;
+                if p == anc {
+                    break;
                 }
-                c = dom.end(c).max(c + 1);
-            }
-            if same.len() >= 3 {
-                return Some(same);
+                anc = p;
+                let mut same = Vec::new();
+                let mut c = anc + 1;
+                let aend = dom.end(anc);
+                while c < aend {
+                    if signature(c) == Some(sig) {
+                        if sum[c] > 0.0 {
+                            same.push(c);
+                        }
+                        // Not nested inside another match.
+                        c = dom.end(c).max(c + 1);
+                    } else {
+                        c += 1;
+                    }
+                }
+                if same.len() >= 2 {
+                    return Some(same);
+                }
             }
         }
-        node = parent;
+        let p = dom.nodes.get(x)?.parent as usize;
+        if p == x {
+            break;
+        }
+        x = p;
     }
     None
+}
+
+/// Blocks inside hidden elements (`display:none`, `hidden`) whose text the visible page
+/// already shows, or that repeat the headline: print copies and mobile duplicates. Hidden
+/// text shown nowhere else (lazy-loaded bodies) stays.
+fn hidden_copies(dom: &Dom<'_>, blocks: &[Block], headline: Option<&str>) -> HashSet<usize> {
+    let n = dom.nodes.len();
+    let mut hidden = vec![false; n];
+    let mut any = false;
+    for i in 0..n {
+        let p = dom.nodes[i].parent as usize;
+        let inherited = p != i && hidden.get(p).copied().unwrap_or(false);
+        let own = dom.element(i).is_some_and(|e| {
+            e.attr("hidden").is_some()
+                || e.attr("style")
+                    .is_some_and(|v| rules::HIDDEN_STYLE.is_match(v))
+        });
+        hidden[i] = inherited || own;
+        any |= own;
+    }
+    let mut out = HashSet::new();
+    if !any {
+        return out;
+    }
+    let is_hidden = |b: &Block| hidden.get(b.owner as usize).copied().unwrap_or(false);
+    let visible: HashSet<&str> = blocks
+        .iter()
+        .filter(|b| !is_hidden(b))
+        .map(|b| b.text.as_str())
+        .chain(headline)
+        .collect();
+    for (k, b) in blocks.iter().enumerate() {
+        if is_hidden(b) && visible.contains(b.text.as_str()) {
+            out.insert(k);
+        }
+    }
+    out
+}
+
+/// Drops content containers whose text repeats an earlier one (a body printed twice,
+/// e.g. desktop and hidden mobile copies with the same class).
+fn dedupe_containers(dom: &Dom<'_>, blocks: &[Block], containers: &mut Vec<usize>) {
+    if containers.len() < 2 {
+        return;
+    }
+    let mut seen: HashSet<u64> = HashSet::new();
+    containers.retain(|&c| {
+        let end = dom.end(c);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut any = false;
+        for b in blocks {
+            let o = b.owner as usize;
+            if o >= c && o < end {
+                b.text.hash(&mut h);
+                any = true;
+            }
+        }
+        !any || seen.insert(h.finish())
+    });
 }
 
 /// Blocks of child sub-trees of `container` whose text repeats an earlier child (sites
@@ -461,6 +552,7 @@ fn is_chrome_line(text: &str, weight: u32) -> bool {
     (weight <= rules::CHROME_LINE_MAX && rules::CHROME_LINE.is_match(text))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
         || (weight <= rules::SEO_INTRO_MAX && rules::SEO_INTRO.is_match(text))
+        || (weight <= rules::SECTION_LINE_MAX && rules::SECTION_HEAD.is_match(text))
         || (weight <= rules::TEASER_MAX && rules::is_teaser(text))
         || (weight <= rules::CHROME_LINE_MAX
             && text.contains(' ')
@@ -477,6 +569,8 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
     let mut j = i + 1;
     let mut cell: Option<(usize, Acc)> = None;
     let mut row_end = 0usize;
+    let mut link_end = 0usize;
+    let (mut total_w, mut link_w) = (0u32, 0u32);
     while j < end {
         if let Some((ce, _)) = &cell {
             if j >= *ce {
@@ -522,15 +616,24 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                     acc.space = true;
                 }
             }
-            Kind::Elem(_, _) => {
+            Kind::Elem(tag, _) => {
                 if chrome.get(j).copied().unwrap_or(false) {
                     j = (node.end as usize).max(j + 1);
                     continue;
                 }
+                if tag == Tag::A {
+                    link_end = link_end.max(node.end as usize);
+                }
             }
             Kind::Text(t) => {
                 if let Some((_, acc)) = cell.as_mut() {
+                    let before = acc.weight;
                     acc.push_text(t, false);
+                    let w = acc.weight - before;
+                    total_w += w;
+                    if j < link_end {
+                        link_w += w;
+                    }
                 }
             }
         }
@@ -548,7 +651,10 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
         max_cells = max_cells.max(r.len());
     }
     rows.retain(|r| r.iter().any(|c| !c.is_empty()));
-    if rows.len() < 2 || max_cells < 2 {
+    if rows.len() < 2
+        || max_cells < 2
+        || link_w as f64 > rules::DATA_LINK_MAX * total_w.max(1) as f64
+    {
         return None;
     }
     Some(rows)

@@ -117,6 +117,12 @@ pub struct Dom<'a> {
     /// `<link rel=next|prev href>` from the head.
     pub rel_next: Option<&'a str>,
     pub rel_prev: Option<&'a str>,
+    /// The `<title>` text.
+    pub title: Option<&'a str>,
+    /// `<base href>` and `<link rel=canonical href>` from the head (link resolution when
+    /// the caller gave no URL).
+    pub base_href: Option<&'a str>,
+    pub canonical: Option<&'a str>,
     /// Text weight of every subtree (see [`weight`]).
     pub weight: Vec<u32>,
 }
@@ -128,14 +134,16 @@ impl<'a> Dom<'a> {
         let mut json_ld = Vec::new();
         let mut rel_next = None;
         let mut rel_prev = None;
+        let mut title = None;
+        let mut base_href = None;
+        let mut canonical = None;
         // Frame: (arena index of the element, or None when transparent; next child).
         let root = html.tree.root();
         let mut stack = Vec::with_capacity(64);
         stack.push((None::<u32>, root.first_child()));
         // Arena indices of the kept open elements (the parent chain).
         let mut kept: Vec<u32> = Vec::with_capacity(64);
-        loop {
-            let Some(top) = stack.last_mut() else { break };
+        while let Some(top) = stack.last_mut() {
             let Some(child) = top.1 else {
                 let (idx, _) = stack.pop().unwrap_or((None, None));
                 if let Some(i) = idx {
@@ -151,7 +159,7 @@ impl<'a> Dom<'a> {
             let parent = kept.last().copied().unwrap_or(0);
             match child.value() {
                 HtmlNode::Text(t) => {
-                    let s: &'a str = &**t;
+                    let s: &'a str = t;
                     if nodes.is_empty() {
                         continue;
                     }
@@ -166,15 +174,15 @@ impl<'a> Dom<'a> {
                     match Tag::of(name) {
                         None => {
                             match name {
-                                "script" => {
+                                "script"
                                     if el.attr("type").is_some_and(|t| {
                                         t.trim().eq_ignore_ascii_case("application/ld+json")
-                                    }) {
-                                        for c in child.children() {
-                                            if let HtmlNode::Text(t) = c.value() {
-                                                let s: &'a str = &**t;
-                                                json_ld.push(s);
-                                            }
+                                    }) =>
+                                {
+                                    for c in child.children() {
+                                        if let HtmlNode::Text(t) = c.value() {
+                                            let s: &'a str = t;
+                                            json_ld.push(s);
                                         }
                                     }
                                 }
@@ -183,6 +191,40 @@ impl<'a> Dom<'a> {
                                     // the head itself.
                                     for d in child.descendants() {
                                         if let HtmlNode::Element(e) = d.value() {
+                                            if e.name() == "script"
+                                                && e.attr("type").is_some_and(|t| {
+                                                    t.trim()
+                                                        .eq_ignore_ascii_case("application/ld+json")
+                                                })
+                                            {
+                                                for c in d.children() {
+                                                    if let HtmlNode::Text(t) = c.value() {
+                                                        let s: &'a str = t;
+                                                        json_ld.push(s);
+                                                    }
+                                                }
+                                            }
+                                            if e.name() == "title" && title.is_none() {
+                                                title =
+                                                    d.first_child().and_then(|c| match c.value() {
+                                                        HtmlNode::Text(t) => {
+                                                            let s: &'a str = t;
+                                                            Some(s)
+                                                        }
+                                                        _ => None,
+                                                    });
+                                            }
+                                            if e.name() == "base" && base_href.is_none() {
+                                                base_href = e.attr("href");
+                                            }
+                                            if e.name() == "link"
+                                                && canonical.is_none()
+                                                && e.attr("rel").is_some_and(|r| {
+                                                    r.eq_ignore_ascii_case("canonical")
+                                                })
+                                            {
+                                                canonical = e.attr("href");
+                                            }
                                             if e.name() == "link" {
                                                 let rel = e.attr("rel").unwrap_or("");
                                                 if rel.eq_ignore_ascii_case("next") {
@@ -201,7 +243,14 @@ impl<'a> Dom<'a> {
                         }
                         Some(tag) => {
                             if kept.len() >= max_depth && !nodes.is_empty() {
-                                // Too deep: transparent, children attach to `parent`.
+                                // Too deep: the element stays as an empty marker (so block
+                                // boundaries survive) and its children attach to `parent`.
+                                let idx = nodes.len() as u32;
+                                nodes.push(Node {
+                                    kind: Kind::Elem(tag, el),
+                                    parent,
+                                    end: idx + 1,
+                                });
                                 stack.push((None, child.first_child()));
                                 continue;
                             }
@@ -228,6 +277,9 @@ impl<'a> Dom<'a> {
             json_ld,
             rel_next,
             rel_prev,
+            title,
+            base_href,
+            canonical,
             weight,
         }
     }
@@ -288,10 +340,6 @@ pub fn weight(s: &str) -> u32 {
             if b > b' ' {
                 w += 1;
             }
-        } else if b == 0xE3 || b == 0xEF {
-            // U+3000 ideographic space and U+FEFF/fullwidth forms share these lead bytes:
-            // CJK punctuation and fullwidth forms count as CJK (cheap approximation).
-            w += CJK_WEIGHT;
         } else if b >= 0xE0 {
             if b < 0xF0 {
                 w += CJK_WEIGHT;

@@ -116,6 +116,28 @@ const UNITS: &[&str] = &[
     "‰",
 ];
 
+/// Characters that, written just before a lone `约`/`約`, make it part of a word
+/// (签约 signed, 履约, 合约, 节约, 制约, 预约…) rather than "about" (not 失: 损失约5万元): `家庭医生签约12.8万人`
+/// counts signed residents exactly.
+const YUE_WORD_PREFIXES: &str = "签簽履合节節制契预預条條缔締违違邀";
+
+/// Characters that, written just before a lone `近`, make it part of a word (最近 lately,
+/// 附近 nearby, 临近, 靠近), not "nearly".
+const JIN_WORD_PREFIXES: &str = "最附临臨靠邻鄰贴貼逼";
+
+/// Whether the approximation word `pre` starting at byte `start` is really the tail of an
+/// ordinary word (签约, 最近) and so marks nothing approximate.
+fn part_of_word(text: &str, start: usize, pre: &str) -> bool {
+    let prefixes = match pre {
+        "约" | "約" => YUE_WORD_PREFIXES,
+        "近" => JIN_WORD_PREFIXES,
+        _ => return false,
+    };
+    text.get(..start)
+        .and_then(|before| before.chars().next_back())
+        .is_some_and(|c| prefixes.contains(c))
+}
+
 /// The figure pattern. `num` accepts full-width digits, `,` thousands groups and `.`/`．`.
 static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
@@ -134,11 +156,21 @@ static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static BIG_PROJECTS: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"(?P<num>[0-9]{1,3})大(?P<noun>\p{Han}{1,12}?)项目"));
 
+/// A list marker at the start of a clause: `1.` `2、` `（3）` `(4)`.
+static LIST_MARKER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"^(?:[0-9]{1,2}[.、．]|[（(][0-9]{1,2}[)）])"));
+
 /// Compiles a literal pattern. `None` only if the literal is invalid, which the unit test
 /// `patterns_compile` rules out; a `None` rule simply never matches.
 fn compile(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
+
+/// A subject this short (a verb such as 选派, 为) is completed by the words after the unit.
+const SHORT_SUBJECT_CHARS: usize = 2;
+
+/// Longest subject kept after the unit, in characters (the counted noun phrase).
+const SUBJECT_AFTER_MAX_CHARS: usize = 12;
 
 /// Longest subject kept, in characters (a clause rarely names its counted thing in more).
 const SUBJECT_MAX_CHARS: usize = 24;
@@ -175,14 +207,22 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
             Some(u) => u.to_owned(),
             None => continue,
         };
-        let approx = caps.name("pre").is_some()
+        let approx = caps
+            .name("pre")
+            .is_some_and(|p| !part_of_word(main_text, p.start(), p.as_str()))
             || caps.name("s1").is_some()
             || caps.name("s2").is_some()
             || caps.name("post").is_some_and(|p| p.as_str() == "左右");
         let (subject, raw_start) = subject_before(main_text, whole.start(), floor);
-        let (subject, raw_end) = if subject.is_empty() {
+        // `选派4名主治医师`: a subject of a verb or two names the act, the words after the
+        // unit name what is counted; both together say it.
+        let (subject, raw_end) = if subject.chars().count() <= SHORT_SUBJECT_CHARS {
             let (after, end) = subject_after(main_text, whole.end());
-            (after, end)
+            if after.is_empty() {
+                (subject, whole.end())
+            } else {
+                (format!("{subject}{after}"), end)
+            }
         } else {
             (subject, whole.end())
         };
@@ -461,6 +501,12 @@ fn subject_before(text: &str, start: usize, floor: usize) -> (String, usize) {
             break;
         }
     }
+    // A list marker opening the clause (`1.家庭医生签约率`) is not part of the subject.
+    if let Some(m) = LIST_MARKER.as_ref().and_then(|re| re.find(subject)) {
+        if m.end() < subject.len() {
+            subject = &subject[m.end()..];
+        }
+    }
     for w in OPENERS {
         if let Some(s) = subject.strip_prefix(w) {
             if !s.is_empty() {
@@ -477,7 +523,7 @@ fn subject_before(text: &str, start: usize, floor: usize) -> (String, usize) {
 fn subject_after(text: &str, end: usize) -> (String, usize) {
     let mut stop = end;
     for (n, (i, c)) in text[end..].char_indices().enumerate() {
-        if is_delim(c) || n >= SUBJECT_MAX_CHARS {
+        if is_delim(c) || n >= SUBJECT_AFTER_MAX_CHARS {
             break;
         }
         stop = end + i + c.len_utf8();
@@ -504,7 +550,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        assert!(FIGURE.is_some() && BIG_PROJECTS.is_some());
+        assert!(FIGURE.is_some() && BIG_PROJECTS.is_some() && LIST_MARKER.is_some());
     }
 
     #[test]
@@ -561,9 +607,20 @@ mod tests {
         assert_eq!(f[0].raw, "上半年全市共派出各级医疗卫生人员3800人次");
         assert_eq!(f[1].subject, "手足口病人救治成功");
         assert_eq!(f[1].raw, "1497例手足口病人救治成功");
+        let g = figures("今年选派4名主治医师下乡。");
+        assert_eq!(g[0].subject, "选派主治医师下乡");
+        assert_eq!(g[0].raw, "今年选派4名主治医师下乡");
         for fig in &f {
             assert!(text.contains(&fig.raw));
         }
+    }
+
+    #[test]
+    fn list_marker_not_in_subject() {
+        let f = figures("1.家庭医生签约率达到70%以上。");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].subject, "家庭医生签约率");
+        assert_eq!(f[0].raw, "1.家庭医生签约率达到70%以上");
     }
 
     #[test]
@@ -575,6 +632,24 @@ mod tests {
                 (20.0, "个".into(), false),
                 (11.0, "项".into(), false)
             ]
+        );
+    }
+
+    #[test]
+    fn yue_inside_a_word_is_not_approximate() {
+        let f = figures("完成家庭医生签约11860人,挽回损失约5万元,最近3年新增病床120张。");
+        let approx: Vec<(String, bool)> = f.iter().map(|f| (f.raw.clone(), f.approx)).collect();
+        assert!(
+            approx.iter().any(|(r, a)| r.contains("11860人") && !a),
+            "{approx:?}"
+        );
+        assert!(
+            approx.iter().any(|(r, a)| r.contains("约5万元") && *a),
+            "{approx:?}"
+        );
+        assert!(
+            f.iter().all(|f| !f.raw.contains("3年") || !f.approx),
+            "{approx:?}"
         );
     }
 

@@ -44,8 +44,13 @@ pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadat
     let source_org = org::source_org(&page, span, &body, title.as_deref());
     let region = org::region(source_org.as_deref(), title.as_deref(), &body);
     let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
-    let period = kind::period(title.as_deref(), &body);
     let script = kind::script(title.as_deref(), &body);
+    // A reporting period is a Chinese report's notion; foreign news titles carry years too.
+    let period = if matches!(script.as_deref(), Some("Hans" | "Hant")) {
+        kind::period(title.as_deref(), &body)
+    } else {
+        None
+    };
     Metadata {
         title,
         published,
@@ -239,6 +244,22 @@ impl<'a> Body<'a> {
 /// Characters in a probe used to locate content lines in the page text.
 const PROBE_CHARS: usize = 12;
 
+/// Bytes at the start of the content where a labeled date or source still counts as the
+/// page's own (an info box such as 索引号/发布机构/发文日期 that the content extractor kept);
+/// 300 bytes is about two table rows of such a box. Labels deeper in the report are its text.
+pub(crate) const HEADER_ZONE_BYTES: usize = 300;
+
+/// Whether a label found at byte `pos` of the page text may be used: outside the content
+/// span on the first pass, in the content's header zone on the second.
+pub(crate) fn label_allowed(pos: usize, span: Option<(usize, usize)>, header_zone: bool) -> bool {
+    let inside = span.is_some_and(|(a, b)| pos >= a && pos < b);
+    if header_zone {
+        inside && span.is_some_and(|(a, _)| pos < a + HEADER_ZONE_BYTES)
+    } else {
+        !inside
+    }
+}
+
 /// Characters in the long probe (the opening of the first line, spaces included).
 const LONG_PROBE_CHARS: usize = 40;
 
@@ -332,6 +353,22 @@ mod tests {
     }
 
     #[test]
+    fn info_box_kept_as_content_still_declares_date_and_org() {
+        let html = "<html><head><title>卫生健康局2023年工作总结_某县人民政府</title></head><body>\
+            <h1>某县人民政府</h1><table><tr><td>发布机构：</td><td>长宁县卫生健康局</td></tr>\
+            <tr><td>发文日期：</td><td>2023年07月10日</td></tr></table>\
+            <div><p>今年以来,我局围绕年度目标扎实推进各项工作,现将有关情况报告如下,请审阅并提出意见建议。</p>\
+            <p>成文后的活动时间:2023年8月1日</p><p>长宁县卫生健康局</p><p>2023年7月8日</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art("发布机构：\t长宁县卫生健康局\n发文日期：\t2023年07月10日\n今年以来,我局围绕年度目标扎实推进各项工作,现将有关情况报告如下,请审阅并提出意见建议。\n成文后的活动时间:2023年8月1日\n长宁县卫生健康局\n2023年7月8日")];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("卫生健康局2023年工作总结"));
+        assert_eq!(m.published.as_deref(), Some("2023-07-10"));
+        assert_eq!(m.source_org.as_deref(), Some("长宁县卫生健康局"));
+        assert_eq!(m.region.as_deref(), Some("长宁县"));
+    }
+
+    #[test]
     fn traditional_page() {
         let html = "<html><head><title>**市衛生局先進事蹟 - 範文網</title></head><body><h1>**市衛生局先進事蹟</h1>\
             <p>來源:網絡</p><div><p>近年來,市衛生局認真貫徹落實各項政策,醫療服務體系進一步完善。</p></div></body></html>";
@@ -346,6 +383,34 @@ mod tests {
         assert_eq!(m.doc_type.as_deref(), Some("先进事迹"));
         assert_eq!(m.script.as_deref(), Some("Hant"));
         assert_eq!(m.published, None);
+    }
+
+    #[test]
+    fn logo_and_column_headings_yield_to_the_page_title() {
+        let html = "<html><head><title>长宁县卫生健康局2023年工作总结_工作动态_长宁县人民政府</title></head><body>\
+            <h1>长宁县人民政府</h1><h2>工作总结</h2><div><p>今年以来,我局认真落实各项工作。</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art("今年以来,我局认真落实各项工作。")];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("长宁县卫生健康局2023年工作总结"));
+    }
+
+    #[test]
+    fn traditional_labels_and_region() {
+        let html = "<html><head><title>關於2023年上半年衛生工作的報告</title></head><body>\
+            <h1>關於2023年上半年衛生工作的報告</h1><div>發布日期：2023年08月01日　資料來源：新竹縣衛生局</div>\
+            <div><p>本局上半年持續推動各項衛生工作，茲將辦理情形報告如下：</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art(
+            "本局上半年持續推動各項衛生工作，茲將辦理情形報告如下：",
+        )];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.published.as_deref(), Some("2023-08-01"));
+        assert_eq!(m.source_org.as_deref(), Some("新竹縣衛生局"));
+        assert_eq!(m.region.as_deref(), Some("新竹縣"));
+        assert_eq!(m.doc_type.as_deref(), Some("工作报告"));
+        assert_eq!(m.period.as_deref(), Some("2023H1"));
+        assert_eq!(m.script.as_deref(), Some("Hant"));
     }
 
     #[test]

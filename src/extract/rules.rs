@@ -64,7 +64,7 @@ pub const CJK_WEIGHT: u32 = 3;
 /// matches or it holds a large share of the page's text.
 pub static UNLIKELY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print",
+        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print|caption|credit|gallery|slideshow|carousel",
     )
 });
 /// Tokens that rescue an [`UNLIKELY_CLASS`] match (readability's `okMaybeItsACandidate`).
@@ -76,6 +76,16 @@ pub const UNLIKELY_MAX_SHARE: f64 = 0.35;
 /// `hidden` / `aria-hidden` sub-trees below this share of the page text are widgets;
 /// larger hidden sub-trees are lazy-loaded content and kept.
 pub const HIDDEN_MAX_SHARE: f64 = 0.05;
+/// Inline styles that hide an element.
+pub static HIDDEN_STYLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden"));
+/// schema.org microdata properties that carry metadata, not prose (`<div
+/// itemprop="datePublished">2019-…</div>`); small sub-trees with them are not content.
+pub static META_ITEMPROP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(datePublished|dateModified|dateCreated|author|publisher|image|keywords|mainEntityOfPage|logo|url|width|height|name|thumbnailUrl|interactionStatistic|contentLocation)\s*$",
+    )
+});
 
 // ---------------------------------------------------------------- chrome text patterns
 
@@ -130,6 +140,8 @@ pub static SECTION_HEAD: LazyLock<Regex> = LazyLock::new(|| {
 pub const SECTION_MAX_SHARE: f64 = 0.30;
 /// Text nodes longer than this (chars) are never section headings.
 pub const SECTION_HEAD_MAX_CHARS: usize = 60;
+/// A line that is just such a heading (weight) is chrome even inside the content.
+pub const SECTION_LINE_MAX: u32 = 120;
 
 /// Promotional blurbs content farms put before the report ("小编为您带来…希望对你有所帮助").
 /// Only judged on blocks of weight ≤ [`SEO_INTRO_MAX`].
@@ -158,7 +170,7 @@ pub static KEYWORD_LINE: LazyLock<Regex> =
 /// 篇1…篇N headings that split a page into several articles.
 pub static PIAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)",
+        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)|^\s*[【\[〖]?\s*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*([】\]〗]|[:：.、])",
     )
 });
 
@@ -224,6 +236,8 @@ pub const JSONLD_MIN: u32 = 300;
 /// Data tables (rows of cells) versus layout tables: a table is data when it has no
 /// nested table, at least 2 rows, at least 2 cells in a row, and no cell heavier than this.
 pub const DATA_CELL_MAX: u32 = 300;
+/// A "data" table whose text is mostly links is a link grid (navigation), not statistics.
+pub const DATA_LINK_MAX: f64 = 0.5;
 
 /// Compiles one rule pattern.
 #[allow(clippy::expect_used)]
@@ -247,6 +261,8 @@ mod tests {
             ("META_LABEL", META_LABEL.as_str()),
             ("SECTION_HEAD", SECTION_HEAD.as_str()),
             ("SEO_INTRO", SEO_INTRO.as_str()),
+            ("HIDDEN_STYLE", HIDDEN_STYLE.as_str()),
+            ("META_ITEMPROP", META_ITEMPROP.as_str()),
             ("KEYWORD_LINE", KEYWORD_LINE.as_str()),
             ("PIAN_HEADING", PIAN_HEADING.as_str()),
             ("PAGE_TOTAL", PAGE_TOTAL.as_str()),
@@ -259,6 +275,9 @@ mod tests {
         assert!(CHROME_LINE.is_match("【打印本页】 【关闭窗口】"));
         assert!(!CHROME_LINE.is_match("今年上半年,我局在市委的领导下开展工作。"));
         assert!(PIAN_HEADING.is_match("2023年某某工作计划篇3"));
+        assert!(PIAN_HEADING.is_match("篇一：卫生院工作总结"));
+        assert!(PIAN_HEADING.is_match("【篇2】卫生院工作总结"));
+        assert!(!PIAN_HEADING.is_match("这篇文章讲述了篇章结构的安排"));
         assert!(KEYWORD_LINE.is_match("2023 卫生局 行风 建设 上半年"));
     }
 }

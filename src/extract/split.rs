@@ -49,7 +49,7 @@ pub fn articles(content: Content) -> Vec<Draft> {
 
 fn is_pian_heading(l: &Line) -> bool {
     l.table.is_none()
-        && l.weight <= rules::PIAN_HEADING_MAX
+        && (l.heading.is_some() || l.weight <= rules::PIAN_HEADING_MAX)
         && l.text.contains('篇')
         && rules::PIAN_HEADING.is_match(&l.text)
 }
@@ -85,11 +85,15 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
     let mut next = dom.rel_next.map(str::to_owned);
     let mut prev = dom.rel_prev.map(str::to_owned);
     let mut link_end = 0usize;
+    let mut link_idx = 0usize;
     let mut href: Option<&str> = None;
+    // The element holding the 下一页/上一页 links (the pager), for numbered page lists.
+    let mut pager: Option<usize> = None;
     for (i, node) in dom.nodes.iter().enumerate() {
         match node.kind {
             Kind::Elem(Tag::A, el) => {
                 link_end = node.end as usize;
+                link_idx = i;
                 href = el.attr("href");
             }
             Kind::Text(t) => {
@@ -104,11 +108,16 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
                             && !h.starts_with('#')
                             && !h.to_ascii_lowercase().starts_with("javascript")
                     });
+                    let is_next = rules::NEXT_TEXT.is_match(t) && t.contains('页');
+                    let is_prev = rules::PREV_TEXT.is_match(t) && t.contains('页');
+                    if is_next || is_prev {
+                        pager =
+                            pager.or_else(|| dom.nodes.get(link_idx).map(|n| n.parent as usize));
+                    }
                     if let Some(h) = usable {
-                        if next.is_none() && rules::NEXT_TEXT.is_match(t) && t.contains('页') {
+                        if next.is_none() && is_next {
                             next = Some(h.to_owned());
-                        } else if prev.is_none() && rules::PREV_TEXT.is_match(t) && t.contains('页')
-                        {
+                        } else if prev.is_none() && is_prev {
                             prev = Some(h.to_owned());
                         }
                     }
@@ -137,19 +146,73 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
             _ => {}
         }
     }
+    if let Some(p) = pager {
+        let (max, here) = numbered_pages(dom, p);
+        total = total.or(max);
+        current = current.or(here);
+    }
     let total = total.filter(|&t| t >= 2);
     if total.is_none() && next.is_none() && prev.is_none() {
         return None;
     }
     let page = current
-        .or_else(|| url.and_then(page_from_url))
+        .or_else(|| url.or(dom.canonical).and_then(page_from_url))
         .unwrap_or(if prev.is_none() { 1 } else { 2 });
+    // Links resolve against <base href> (itself relative to the page URL), else the
+    // page URL, else the page's canonical URL.
+    let page_url = url.map(str::to_owned).or_else(|| {
+        dom.canonical
+            .filter(|c| c.starts_with("http://") || c.starts_with("https://"))
+            .map(str::to_owned)
+    });
+    let base = match dom.base_href {
+        Some(b) => Some(resolve(page_url.as_deref(), b)),
+        None => page_url,
+    };
+    let base = base.as_deref();
     Some(Pagination {
         page,
         total,
-        next: next.map(|h| resolve(url, &h)),
-        prev: prev.map(|h| resolve(url, &h)),
+        next: next.map(|h| resolve(base, &h)),
+        prev: prev.map(|h| resolve(base, &h)),
     })
+}
+
+/// In a pager element (`上一页 1 [2] 3 下一页`): the highest page number, and the one
+/// number that is not a link (the current page).
+fn numbered_pages(dom: &Dom<'_>, pager: usize) -> (Option<u32>, Option<u32>) {
+    let end = dom.end(pager);
+    let mut max: Option<u32> = None;
+    let mut unlinked: Vec<u32> = Vec::new();
+    let mut link_end = 0usize;
+    for i in pager + 1..end.min(dom.nodes.len()) {
+        match dom.nodes[i].kind {
+            Kind::Elem(Tag::A, _) => link_end = dom.nodes[i].end as usize,
+            Kind::Text(t) => {
+                let t = t
+                    .trim()
+                    .trim_matches(|c| matches!(c, '[' | ']' | '【' | '】'));
+                if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    continue;
+                }
+                let Ok(n) = t.parse::<u32>() else { continue };
+                if n == 0 {
+                    continue;
+                }
+                max = Some(max.map_or(n, |m| m.max(n)));
+                if i >= link_end {
+                    unlinked.push(n);
+                }
+            }
+            _ => {}
+        }
+    }
+    let here = if unlinked.len() == 1 {
+        unlinked.first().copied()
+    } else {
+        None
+    };
+    (max, here)
 }
 
 fn page_from_url(url: &str) -> Option<u32> {

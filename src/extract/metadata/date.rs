@@ -1,7 +1,8 @@
 //! Publication date.
 //!
 //! Order (first found wins; `published_time` only comes with the winning source):
-//! 1. A labeled date in the page text outside the article (`发布时间:2023-07-28 09:12`,
+//! 1. A labeled date in the page text outside the article, else in the article's first
+//!    [`super::HEADER_ZONE_BYTES`] (an info box kept as content) (`发布时间:2023-07-28 09:12`,
 //!    `发布日期:`, `更新时间:` with the value in the next element, bare `时间:`/`日期:` when
 //!    not part of a longer word such as `活动时间`).
 //! 2. `<meta>` dates (`article:published_time`, `PubDate`, `dc.date`…).
@@ -114,13 +115,17 @@ pub(crate) fn published(
     title: Option<&str>,
 ) -> Option<Published> {
     if let Some(re) = LABELED.as_ref() {
-        for caps in re.captures_iter(&page.text) {
-            let Some(m) = caps.get(0) else { continue };
-            if span.is_some_and(|(a, b)| m.start() >= a && m.start() < b) {
-                continue;
-            }
-            if let Some(p) = from_caps(&caps) {
-                return Some(p);
+        // Outside the content first, then in its header zone (an info box the content
+        // extractor kept), never deeper in the report.
+        for header_zone in [false, true] {
+            for caps in re.captures_iter(&page.text) {
+                let Some(m) = caps.get(0) else { continue };
+                if !super::label_allowed(m.start(), span, header_zone) {
+                    continue;
+                }
+                if let Some(p) = from_caps(&caps) {
+                    return Some(p);
+                }
             }
         }
     }

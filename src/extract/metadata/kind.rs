@@ -1,12 +1,12 @@
 //! Document type, period and script.
 //!
-//! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点 →
+//! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点/工作打算/工作安排 →
 //!   工作计划, 报告/汇报/述职 → 工作报告, 事迹 → 先进事迹; Traditional forms too; 计划生育 is
 //!   not a plan); else the most frequent self-declaring phrase (工作总结, 总结如下, 述职报告…)
 //!   in the opening of the content; else 其他.
 //! - period: the first year in the title (`2023年`, `2023`), with 上半年/下半年 → H1/H2 and
 //!   季度 → Q1–Q4; a year range (`2004—2024年`) gives none; else the same read on the
-//!   document's own heading line (first content line, if short).
+//!   document's own heading line (first content line, if short and naming a type).
 //! - script: Han text is Hant when Traditional-only characters outnumber Simplified-only
 //!   ones, else Hans; text dominated by another script gets its ISO 15924 code.
 
@@ -40,6 +40,8 @@ const TYPE_WORDS: &[(&str, &str)] = &[
     ("工作要点", "工作计划"),
     ("工作要點", "工作计划"),
     ("工作思路", "工作计划"),
+    ("工作打算", "工作计划"),
+    ("工作安排", "工作计划"),
     ("事迹", "先进事迹"),
     ("事蹟", "先进事迹"),
     ("事跡", "先进事迹"),
@@ -89,7 +91,7 @@ const TYPE_SCAN_CHARS: usize = 600;
 const HEADING_LINE_MAX_CHARS: usize = 60;
 
 /// Characters read for the script decision (enough for a stable majority).
-const SCRIPT_SCAN_CHARS: usize = 20_000;
+const SCRIPT_SCAN_CHARS: usize = 5_000;
 
 /// The document type (see the module doc).
 pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
@@ -104,7 +106,7 @@ pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
             .filter(|(_, k)| k == kind)
             .map(|(w, _)| count_type_word(&head, w))
             .sum::<usize>();
-        if n > 0 && best.is_none_or(|(_, b)| n > b) {
+        if n > 0 && best.map_or(true, |(_, b)| n > b) {
             best = Some((kind, n));
         }
     }
@@ -136,6 +138,10 @@ static YEAR_RANGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:19|20)[0-9]{2}\s*年?\s*(?:[-—–~～至到]|－)\s*(?:19|20)?[0-9]{2}").ok()
 });
 
+/// A year in Chinese numerals followed by 年 (`二〇二三年`).
+static CN_YEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?P<y>[一二][〇○零一二三四五六七八九]{3})\s*年").ok());
+
 static YEAR: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(?P<y>(?:19|20)[0-9]{2})(?:[^0-9]|$)").ok());
 
@@ -146,10 +152,11 @@ pub(crate) fn period(title: Option<&str>, body: &Body<'_>) -> Option<String> {
             return p;
         }
     }
-    let first = body
-        .lines
-        .first()
-        .filter(|l| l.chars().count() <= HEADING_LINE_MAX_CHARS && !l.contains('。'))?;
+    let first = body.lines.first().filter(|l| {
+        l.chars().count() <= HEADING_LINE_MAX_CHARS
+            && !l.contains('。')
+            && earliest_type(l).is_some()
+    })?;
     period_of(first).flatten()
 }
 
@@ -158,9 +165,22 @@ fn period_of(s: &str) -> Option<Option<String>> {
     if YEAR_RANGE.as_ref()?.is_match(s) {
         return Some(None);
     }
-    let caps = YEAR.as_ref()?.captures(s)?;
-    let y = caps.name("y")?;
-    let after = &s[y.end()..];
+    let (year, after) = if let Some(y) = YEAR.as_ref()?.captures(s).and_then(|c| c.name("y")) {
+        (y.as_str().to_owned(), &s[y.end()..])
+    } else {
+        let y = CN_YEAR.as_ref()?.captures(s).and_then(|c| c.name("y"))?;
+        let n = y.as_str().chars().try_fold(0u32, |n, c| {
+            let d = "〇一二三四五六七八九"
+                .chars()
+                .position(|x| x == c)
+                .or(match c {
+                    '○' | '零' => Some(0),
+                    _ => None,
+                })?;
+            Some(n * 10 + u32::try_from(d).ok()?)
+        })?;
+        (n.to_string(), &s[y.end()..])
+    };
     let suffix = if after.contains("上半年") {
         "H1"
     } else if after.contains("下半年") {
@@ -180,18 +200,16 @@ fn period_of(s: &str) -> Option<Option<String>> {
     } else {
         ""
     };
-    Some(Some(format!("{}{suffix}", y.as_str())))
+    Some(Some(format!("{year}{suffix}")))
 }
 
 /// Simplified-only characters (common ones whose Traditional form differs).
-const SIMPLIFIED_ONLY: &str = concat!(
-    "这们个为来时会国说对发经动进过学还样现实开问关长义点业体应从两气机东么门当没种员书电见头无与几万亿华产后间让认务设议计规划总结报卫医疗药护区县乡镇费组织级领导众项约达储预检测传协调监执识诊质标准专处办优资扩张网络统续运转车边选举择据历论将师亲爱观变获环节济难题类贵买卖读写听讲话语词请谢记访证满贫险扬红纪党风团队阶层职责绩维稳态岁儿妇龄营养离杂场厂库闭闻阅阔阳阴际陆随隐驻验鱼鸟龙齐术杀权条极构枪树档桥楼欢压厅厉参双叶号叹吗响启园围图圆圣坏块坚坛垒夺奋奖妈娱婴宁宝审宪宫宽宾寻尔尘尝属岗岛岭币带帮广庄庆废异弃弯弹归录彻径忆忧怀恶悬惊惧惯愿戏战户扫扰抚抢担拟拥挂挤挥损换掷搅摄摆携敌数断旧旷昼显晋晒栏梦横歼毕汇汉汤沟沪泽洁浅浓涂润涨渐温湾滚滞灭灯灵灾炉炼烟热焕爷牵犹状独狮猎献玛琼画畅疮盖盘矿码砖础确碍礼祸积称穷窃竞笔笼筑简签粮紧纠纳纸纺练细终绍绑绕给绝继绪综绿编缘缩罗罚罢联聪肃肤肿胁胜脉脑脚脸腾舰艺芦苏范荐荣莱萝蓝虑虽蚀补装视览觉誉订讨训讯许评诉译试诗诚该详误诸课谁谈谋谓谱贝负贡财贤败货贩贪购贯贴贷贸资赏赔赖赛赞赢赶趋践踪轨轮软轻载较辅辆输辖辽迁远违连迟适逊递逻遗邮邻郑释鉴针钟钢钱铁铺链销锁锅错键闪闯闲闸闹阀陈韩页顶顺须顾顿领频颜额飞饭饮馆驱鸡齿"
-);
+const SIMPLIFIED_ONLY: &str =
+    "这们个为来时会国说对发经动进过学还样现实开问关长义点业体应从两气机东么门当没种员书电见头无与几万亿华产后间让认务设议计规划总结报卫医疗药护区县乡镇费组织级领导众项约达储预检测传协调监执识诊质标准专处办优资扩张网络统续运转车边选举择据历论将师亲爱观变获环节济难题类贵买卖读写听讲话语词请谢记访证满贫险扬红纪党风团队阶层职责绩维稳态岁儿妇龄营养离杂场厂库闭闻阅阔阳阴际陆随隐驻验鱼鸟龙齐术杀权条极构枪树档桥楼欢压厅厉参双叶号叹吗响启园围图圆圣坏块坚坛垒夺奋奖妈娱婴宁宝审宪宫宽宾寻尔尘尝属岗岛岭币带帮广庄庆废异弃弯弹归录彻径忆忧怀恶悬惊惧惯愿戏战户扫扰抚抢担拟拥挂挤挥损换掷搅摄摆携敌数断旧旷昼显晋晒栏梦横歼毕汇汉汤沟沪泽洁浅浓涂润涨渐温湾滚滞灭灯灵灾炉炼烟热焕爷牵犹状独狮猎献玛琼画畅疮盖盘矿码砖础确碍礼祸积称穷窃竞笔笼筑简签粮紧纠纳纸纺练细终绍绑绕给绝继绪综绿编缘缩罗罚罢联聪肃肤肿胁胜脉脑脚脸腾舰艺芦苏范荐荣莱萝蓝虑虽蚀补装视览觉誉订讨训讯许评诉译试诗诚该详误诸课谁谈谋谓谱贝负贡财贤败货贩贪购贯贴贷贸资赏赔赖赛赞赢赶趋践踪轨轮软轻载较辅辆输辖辽迁远违连迟适逊递逻遗邮邻郑释鉴针钟钢钱铁铺链销锁锅错键闪闯闲闸闹阀陈韩页顶顺须顾顿领频颜额飞饭饮馆驱鸡齿";
 
 /// Traditional-only characters (the counterparts of [`SIMPLIFIED_ONLY`]).
-const TRADITIONAL_ONLY: &str = concat!(
-    "這們個為來時會國說對發經動進過學還樣現實開問關長義點業體應從兩氣機東麼門當沒種員書電見頭無與幾萬億華產後間讓認務設議計規劃總結報衛醫療藥護區縣鄉鎮費組織級領導眾項約達儲預檢測傳協調監執識診質標準專處辦優資擴張網絡統續運轉車邊選舉擇據歷論將師親愛觀變獲環節濟難題類貴買賣讀寫聽講話語詞請謝記訪證滿貧險揚紅紀黨風團隊階層職責績維穩態歲兒婦齡營養離雜場廠庫閉聞閱闊陽陰際陸隨隱駐驗魚鳥龍齊術殺權條極構槍樹檔橋樓歡壓廳厲參雙葉號嘆嗎響啟園圍圖圓聖壞塊堅壇壘奪奮獎媽娛嬰寧寶審憲宮寬賓尋爾塵嘗屬崗島嶺幣帶幫廣莊慶廢異棄彎彈歸錄徹徑憶憂懷惡懸驚懼慣願戲戰戶掃擾撫搶擔擬擁掛擠揮損換擲攪攝擺攜敵數斷舊曠晝顯晉曬欄夢橫殲畢匯漢湯溝滬澤潔淺濃塗潤漲漸溫灣滾滯滅燈靈災爐煉煙熱煥爺牽猶狀獨獅獵獻瑪瓊畫暢瘡蓋盤礦碼磚礎確礙禮禍積稱窮竊競筆籠築簡簽糧緊糾納紙紡練細終紹綁繞給絕繼緒綜綠編緣縮羅罰罷聯聰肅膚腫脅勝脈腦腳臉騰艦藝蘆蘇範薦榮萊蘿藍慮雖蝕補裝視覽覺譽訂討訓訊許評訴譯試詩誠該詳誤諸課誰談謀謂譜貝負貢財賢敗貨販貪購貫貼貸貿資賞賠賴賽贊贏趕趨踐蹤軌輪軟輕載較輔輛輸轄遼遷遠違連遲適遜遞邏遺郵鄰鄭釋鑒針鐘鋼錢鐵鋪鏈銷鎖鍋錯鍵閃闖閒閘鬧閥陳韓頁頂順須顧頓領頻顏額飛飯飲館驅雞齒"
-);
+const TRADITIONAL_ONLY: &str =
+    "這們個為來時會國說對發經動進過學還樣現實開問關長義點業體應從兩氣機東麼門當沒種員書電見頭無與幾萬億華產後間讓認務設議計規劃總結報衛醫療藥護區縣鄉鎮費組織級領導眾項約達儲預檢測傳協調監執識診質標準專處辦優資擴張網絡統續運轉車邊選舉擇據歷論將師親愛觀變獲環節濟難題類貴買賣讀寫聽講話語詞請謝記訪證滿貧險揚紅紀黨風團隊階層職責績維穩態歲兒婦齡營養離雜場廠庫閉聞閱闊陽陰際陸隨隱駐驗魚鳥龍齊術殺權條極構槍樹檔橋樓歡壓廳厲參雙葉號嘆嗎響啟園圍圖圓聖壞塊堅壇壘奪奮獎媽娛嬰寧寶審憲宮寬賓尋爾塵嘗屬崗島嶺幣帶幫廣莊慶廢異棄彎彈歸錄徹徑憶憂懷惡懸驚懼慣願戲戰戶掃擾撫搶擔擬擁掛擠揮損換擲攪攝擺攜敵數斷舊曠晝顯晉曬欄夢橫殲畢匯漢湯溝滬澤潔淺濃塗潤漲漸溫灣滾滯滅燈靈災爐煉煙熱煥爺牽猶狀獨獅獵獻瑪瓊畫暢瘡蓋盤礦碼磚礎確礙禮禍積稱窮竊競筆籠築簡簽糧緊糾納紙紡練細終紹綁繞給絕繼緒綜綠編緣縮羅罰罷聯聰肅膚腫脅勝脈腦腳臉騰艦藝蘆蘇範薦榮萊蘿藍慮雖蝕補裝視覽覺譽訂討訓訊許評訴譯試詩誠該詳誤諸課誰談謀謂譜貝負貢財賢敗貨販貪購貫貼貸貿資賞賠賴賽贊贏趕趨踐蹤軌輪軟輕載較輔輛輸轄遼遷遠違連遲適遜遞邏遺郵鄰鄭釋鑒針鐘鋼錢鐵鋪鏈銷鎖鍋錯鍵閃闖閒閘鬧閥陳韓頁頂順須顧頓領頻顏額飛飯飲館驅雞齒";
 
 static SIMPLIFIED: LazyLock<HashSet<char>> = LazyLock::new(|| SIMPLIFIED_ONLY.chars().collect());
 static TRADITIONAL: LazyLock<HashSet<char>> = LazyLock::new(|| TRADITIONAL_ONLY.chars().collect());
@@ -257,7 +275,7 @@ pub(crate) fn script(title: Option<&str>, body: &Body<'_>) -> Option<String> {
         }
         return Some(if trad > simp { "Hant" } else { "Hans" }.to_owned());
     }
-    others.sort_by(|a, b| b.1.cmp(&a.1));
+    others.sort_by_key(|o| std::cmp::Reverse(o.1));
     others.first().map(|(k, _)| (*k).to_owned())
 }
 
@@ -286,7 +304,7 @@ mod tests {
         );
         let overlap: Vec<char> = SIMPLIFIED.intersection(&TRADITIONAL).copied().collect();
         assert!(overlap.is_empty(), "{overlap:?}");
-        assert!(YEAR.is_some() && YEAR_RANGE.is_some());
+        assert!(YEAR.is_some() && YEAR_RANGE.is_some() && CN_YEAR.is_some());
     }
 
     #[test]
@@ -302,6 +320,7 @@ mod tests {
         assert_eq!(doc_type(Some("計劃生育協會年度總結"), &b), "工作总结");
         assert_eq!(doc_type(Some("政府工作報告"), &b), "工作报告");
         assert_eq!(doc_type(Some("卫生资料汇编"), &b), "其他");
+        assert_eq!(doc_type(Some("卫生院下半年工作打算"), &b), "工作计划");
         let a = art("现将上半年工作开展情况总结如下:");
         assert_eq!(doc_type(Some("卫生资料汇编"), &body(&a)), "工作总结");
         let a = art("社区托育点投入使用,街道计划明年再建两处,据报告入托需求旺盛。");

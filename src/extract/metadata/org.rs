@@ -1,7 +1,8 @@
 //! Issuing organization (`source_org`) and the most specific place (`region`).
 //!
 //! source_org, first found wins:
-//! 1. A labeled line outside the article: 信息来源/来源/发布机构/发文单位/发布单位…:
+//! 1. A labeled line outside the article (else in its header zone, see the date rules):
+//!    信息来源/来源/发布机构/发文单位/发布单位…:
 //!    (generic values such as 网络, 本站, 原创 or a website name are ignored).
 //! 2. `<meta name="ContentSource">` / `source`.
 //! 3. The signature line at the end of the document (`XX县卫生局`, optionally with a date).
@@ -36,7 +37,9 @@ const ORG_CHARS: &str = r"[\p{Han}*＊xX×\u{2160}-\u{217F}（）()]";
 /// Labels of the issuing-organization line.
 const ORG_LABELS: &str = concat!(
     "信息来源|信息來源|文章来源|文章來源|稿件来源|来源单位|來源單位|发布机构|發布機構|发文单位|發文單位|",
-    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|来源|來源"
+    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|",
+    // Any two-character qualifier before 来源 (资料來源, 新闻来源, 消息来源…).
+    r"\p{Han}{2}(?:来源|來源)|来源|來源"
 );
 
 /// Field labels that may follow the organization on the same line.
@@ -123,15 +126,17 @@ pub(crate) fn source_org(
     title: Option<&str>,
 ) -> Option<String> {
     if let Some(re) = LABELED_ORG.as_ref() {
-        for caps in re.captures_iter(&page.text) {
-            let (Some(m), Some(v)) = (caps.get(0), caps.name("v")) else {
-                continue;
-            };
-            if span.is_some_and(|(a, b)| m.start() >= a && m.start() < b) {
-                continue;
-            }
-            if let Some(org) = clean_source(v.as_str()) {
-                return Some(org);
+        for header_zone in [false, true] {
+            for caps in re.captures_iter(&page.text) {
+                let (Some(m), Some(v)) = (caps.get(0), caps.name("v")) else {
+                    continue;
+                };
+                if !super::label_allowed(m.start(), span, header_zone) {
+                    continue;
+                }
+                if let Some(org) = clean_source(v.as_str()) {
+                    return Some(org);
+                }
             }
         }
     }
@@ -155,6 +160,10 @@ pub(crate) fn source_org(
 /// A 来源 value cut at the next field label, or `None` when it names no organization.
 fn clean_source(v: &str) -> Option<String> {
     let mut v = v.trim();
+    // `谢家集区卫健委【打印】`, `某局[关闭]`: page tools glued to the value.
+    if let Some(i) = v.find(['【', '[', '〖']) {
+        v = &v[..i];
+    }
     for f in NEXT_FIELDS {
         if let Some(i) = v.find(f) {
             v = &v[..i];
@@ -163,6 +172,10 @@ fn clean_source(v: &str) -> Option<String> {
     let v = v.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, ':' | '：' | '[' | ']' | '【' | '】' | '.' | '。')
     });
+    if v.contains([':', '：']) || v.starts_with(|c: char| c.is_ascii_digit()) {
+        // `发布机构：` with an empty value runs into the next label (`索引号：…`).
+        return None;
+    }
     let lower = v.to_lowercase();
     let han = v.chars().filter(|c| is_han(*c)).count();
     let generic =
@@ -251,6 +264,10 @@ fn is_placeholder(s: &str) -> bool {
     s.contains(['x', 'X', '×', '*', '＊']) || s.contains("某")
 }
 
+/// Characters that make a lone level character an ordinary word (`市场`, `县级`, `区域`,
+/// `市民`, `市直`, `省内`).
+const NOT_BARE_FOLLOW: &str = "场場域级級直属屬内內外民";
+
 /// Reads the place segments opening `s`.
 fn place_of(s: &str) -> Place {
     let Some(re) = PLACE_SEG.as_ref() else {
@@ -277,6 +294,13 @@ fn place_of(s: &str) -> Place {
         }
         segs.push(seg.to_owned());
         rest = &rest[m.end()..];
+    }
+    if segs.len() == 1
+        && segs[0].chars().count() == 1
+        && rest.starts_with(|c: char| NOT_BARE_FOLLOW.contains(c))
+    {
+        // `市场部`, `县级医院`, `区域中心`: the level character starts an ordinary word.
+        return Place::None;
     }
     let Some(last) = segs.last() else {
         return Place::None;
@@ -414,6 +438,11 @@ mod tests {
         assert_eq!(clean_source("網絡"), None);
         assert_eq!(clean_source("某某范文网"), None);
         assert_eq!(clean_source("本站原创"), None);
+        assert_eq!(clean_source("索引号：11450000"), None);
+        assert_eq!(
+            clean_source("谢家集区卫健委【打印】").as_deref(),
+            Some("谢家集区卫健委")
+        );
     }
 
     #[test]

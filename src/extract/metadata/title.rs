@@ -1,9 +1,11 @@
 //! The report title.
 //!
 //! 1. The first `<h1>` (then `<h2>`) whose text, cleaned, the `<title>` or og:title confirms
-//!    (it is contained in it): the headline as shown, without the site name.
+//!    (it is contained in it), unless it is the site's name (the last `<title>` segment or
+//!    og:site_name: logos sit in `<h1>` on many sites): the headline as shown.
 //! 2. Else og:title / ArticleTitle / twitter:title, cleaned.
-//! 3. Else `<title>` cut at its first site separator (`_`, `|`, ` - `, `-XX网`…).
+//! 3. Else `<title>` cut at its site separators (`_`, `|`, ` - `, `-XX网`…): the first
+//!    segment that does not look like a site name (`…网`, `…门户`, `www.…`).
 //! 4. Else the first heading.
 //!
 //! Cleaning removes a file extension (`.docx`, `.pdf`…) and a trailing page number (`(2)`).
@@ -44,16 +46,36 @@ pub(crate) fn choose(page: &Page) -> Option<String> {
         .meta(TITLE_METAS)
         .map(|m| clean(&collapse(m)))
         .filter(|t| !t.is_empty());
+    // The site's own name, which logos often put in an <h1>: the last <title> segment and
+    // the site-name metas. A heading equal to it is not the headline.
+    let tag_segments = tag.as_deref().map(split_separators).unwrap_or_default();
+    let site_names: Vec<String> = tag_segments
+        .last()
+        .filter(|_| tag_segments.len() >= 2)
+        .map(|s| squash(s))
+        .into_iter()
+        .chain(
+            page.meta(&["og:site_name", "sitename", "application-name"])
+                .map(squash),
+        )
+        .collect();
     let confirmed = |h: &str| {
-        tag.as_deref()
-            .is_some_and(|t| squash(t).contains(&squash(h)))
-            || meta
-                .as_deref()
-                .is_some_and(|m| squash(m).contains(&squash(h)))
+        let h = squash(h);
+        !site_names.contains(&h)
+            && (tag.as_deref().is_some_and(|t| squash(t).contains(&h))
+                || meta.as_deref().is_some_and(|m| squash(m).contains(&h)))
     };
+    let tag_title = tag.as_deref().map(strip_site);
     for h in &page.headings {
         let h = clean(h);
         if h.chars().count() >= 2 && confirmed(&h) {
+            // A heading that is only part of the <title>'s own title (a column name such as
+            // 工作总结 above `某局2023年工作总结_某网`) yields to the fuller title.
+            if let Some(t) = tag_title.as_deref() {
+                if t.chars().count() > h.chars().count() && squash(t).contains(&squash(&h)) {
+                    return Some(t.to_owned());
+                }
+            }
             return Some(h);
         }
     }
@@ -93,7 +115,11 @@ fn squash(s: &str) -> String {
 /// enough, else the longest one; each segment cleaned of extensions.
 pub(crate) fn strip_site(t: &str) -> String {
     let segs = split_separators(t);
-    let first = segs.first().map(|s| clean(s)).unwrap_or_default();
+    let first = segs
+        .iter()
+        .map(|s| clean(s))
+        .find(|s| !looks_like_site_name(s))
+        .unwrap_or_default();
     if first.chars().count() >= MIN_TITLE_SEGMENT_CHARS {
         return first;
     }
@@ -101,6 +127,20 @@ pub(crate) fn strip_site(t: &str) -> String {
         .map(|s| clean(s))
         .max_by_key(|s| s.chars().count())
         .unwrap_or_else(|| t.trim().to_owned())
+}
+
+/// Endings of a website's name (`某某范文网`, `某某门户网站`, `首页`).
+const SITE_ENDINGS: &[&str] = &[
+    "网", "網", "网站", "網站", "门户", "門戶", "首页", "首頁", "文库", "文庫",
+];
+
+/// True for a `<title>` segment that names the site rather than the page.
+fn looks_like_site_name(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    SITE_ENDINGS.iter().any(|e| s.ends_with(e))
+        || lower.starts_with("www.")
+        || lower.ends_with(".com")
+        || lower.ends_with(".cn")
 }
 
 /// Splits at `_ | ｜ - – — ·` runs, except a dash between digits (`2023-2024`, `2004—2024`).
@@ -174,6 +214,7 @@ mod tests {
             "2023-2024学年卫生工作计划"
         );
         assert_eq!(clean("项目办公室工作总结(2)"), "项目办公室工作总结");
+        assert_eq!(strip_site("某某范文网 - 卫生院工作计划"), "卫生院工作计划");
         assert_eq!(clean("Annual report.PDF"), "Annual report");
     }
 }
