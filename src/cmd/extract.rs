@@ -22,6 +22,10 @@ pub struct Args {
     /// Pretty-print the single-file JSON.
     #[arg(long)]
     pub pretty: bool,
+    /// Print how the main content was chosen (chrome sub-trees, container scores,
+    /// blocks) instead of the JSON.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -44,6 +48,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             out.write_all(b"\n")?;
         }
         out.flush()?;
+        return Ok(());
+    }
+    if args.explain {
+        let bytes = std::fs::read(&args.file)
+            .with_context(|| format!("reading {}", args.file.display()))?;
+        let input = Input {
+            bytes: &bytes,
+            url: args.url.as_deref(),
+            content_type: args.content_type.as_deref(),
+        };
+        print!("{}", extract::explain(&input, &opts));
         return Ok(());
     }
     let value = one(&args.file, &args, &opts)?;

@@ -1,9 +1,604 @@
 //! Figures: numbers with units in the main text, 万/亿 multiplied out, percentages,
 //! per-mille, approximations (约/近/多/余/左右).
+//!
+//! One regex pass over the text finds `[约|近…] NUMBER [多|余] [万|亿] [多|余] UNIT [左右|以上]`;
+//! a number only counts with a unit from [`UNITS`], so years (`2023年`), dates (`6月28日`),
+//! ages (`35岁`), phone numbers and hotlines (`12345热线`) never qualify. Numbers glued to
+//! Latin letters or other digits (`x202x`, `h7n9`, `0775-2821234`) and ordinals (`第3次`) are
+//! skipped. The subject is the clause before the number (what is counted), `raw` the exact
+//! span of main_text from the subject to the unit.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::model::Figure;
 
+/// Units as written after a number, longest first so `人次` wins over `人`. Traditional
+/// forms are listed too; `％`/`﹪` are normalised to `%` in the output.
+const UNITS: &[&str] = &[
+    "平方公里",
+    "平方千米",
+    "个百分点",
+    "個百分點",
+    "个学时",
+    "個學時",
+    "立方米",
+    "平方米",
+    "百分点",
+    "百分點",
+    "人次",
+    "家次",
+    "册次",
+    "冊次",
+    "批次",
+    "件次",
+    "场次",
+    "場次",
+    "班次",
+    "例次",
+    "艘次",
+    "剂次",
+    "劑次",
+    "户次",
+    "戶次",
+    "车次",
+    "車次",
+    "架次",
+    "台次",
+    "学时",
+    "學時",
+    "公里",
+    "千米",
+    "公斤",
+    "千克",
+    "公顷",
+    "公頃",
+    "千瓦",
+    "ml",
+    "mL",
+    "km",
+    "kg",
+    "人",
+    "元",
+    "件",
+    "张",
+    "張",
+    "本",
+    "个",
+    "個",
+    "名",
+    "户",
+    "戶",
+    "例",
+    "起",
+    "家",
+    "所",
+    "间",
+    "間",
+    "次",
+    "处",
+    "處",
+    "项",
+    "項",
+    "篇",
+    "场",
+    "場",
+    "份",
+    "台",
+    "辆",
+    "輛",
+    "床",
+    "套",
+    "册",
+    "部",
+    "冊",
+    "座",
+    "条",
+    "條",
+    "支",
+    "批",
+    "宗",
+    "种",
+    "種",
+    "块",
+    "塊",
+    "亩",
+    "畝",
+    "吨",
+    "噸",
+    "米",
+    "位",
+    "期",
+    "%",
+    "％",
+    "﹪",
+    "‰",
+];
+
+/// The figure pattern. `num` accepts full-width digits, `,` thousands groups and `.`/`．`.
+static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
+    compile(&format!(
+        concat!(
+            r"(?P<pre>约为|約為|约有|約有|大约|大約|约|約|接近|将近|將近|近)?",
+            r"(?P<num>[0-9０-９]+(?:,[0-9]{{3}})*(?:[.．][0-9０-９]+)?)",
+            r"[ \u{{a0}}\u{{3000}}]*(?P<s1>多|余|餘)?(?P<mul>万亿|萬億|万|萬|亿|億)?",
+            r"[ \u{{a0}}\u{{3000}}]*(?P<s2>多|余|餘)?(?P<unit>{})(?P<post>左右|以上)?"
+        ),
+        units.join("|")
+    ))
+});
+
+/// `11大公共卫生服务项目`: a count of projects written as N大…项目 (unit 项).
+static BIG_PROJECTS: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"(?P<num>[0-9]{1,3})大(?P<noun>\p{Han}{1,12}?)项目"));
+
+/// Compiles a literal pattern. `None` only if the literal is invalid, which the unit test
+/// `patterns_compile` rules out; a `None` rule simply never matches.
+fn compile(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern).ok()
+}
+
+/// Longest subject kept, in characters (a clause rarely names its counted thing in more).
+const SUBJECT_MAX_CHARS: usize = 24;
+
 /// The figures of one article's main text.
-pub fn figures(_main_text: &str) -> Vec<Figure> {
-    Vec::new()
+pub fn figures(main_text: &str) -> Vec<Figure> {
+    let mut out = Vec::new();
+    let Some(re) = FIGURE.as_ref() else {
+        return out;
+    };
+    // Byte offset before which a subject may not reach (the end of the previous figure).
+    let mut floor = 0;
+    for caps in re.captures_iter(main_text) {
+        let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
+            continue;
+        };
+        if glued_to_code(main_text, num.start())
+            || glued_after(
+                main_text,
+                whole.end(),
+                caps.name("unit").map(|u| u.as_str()),
+            )
+        {
+            continue;
+        }
+        let Some(value) = parse_number(
+            num.as_str(),
+            mul_exponent(caps.name("mul").map(|m| m.as_str())),
+        ) else {
+            continue;
+        };
+        let unit = match caps.name("unit").map(|u| u.as_str()) {
+            Some("％" | "﹪") => "%".to_owned(),
+            Some(u) => u.to_owned(),
+            None => continue,
+        };
+        let approx = caps.name("pre").is_some()
+            || caps.name("s1").is_some()
+            || caps.name("s2").is_some()
+            || caps.name("post").is_some_and(|p| p.as_str() == "左右");
+        let (subject, raw_start) = subject_before(main_text, whole.start(), floor);
+        let (subject, raw_end) = if subject.is_empty() {
+            let (after, end) = subject_after(main_text, whole.end());
+            (after, end)
+        } else {
+            (subject, whole.end())
+        };
+        let subject = if subject.is_empty() {
+            unit.clone()
+        } else {
+            subject
+        };
+        floor = whole.end();
+        out.push(Figure {
+            subject,
+            value: tidy(value),
+            unit,
+            raw: main_text[raw_start..raw_end].to_owned(),
+            approx,
+        });
+    }
+    if let Some(re) = BIG_PROJECTS.as_ref() {
+        for caps in re.captures_iter(main_text) {
+            let (Some(whole), Some(num), Some(noun)) =
+                (caps.get(0), caps.name("num"), caps.name("noun"))
+            else {
+                continue;
+            };
+            if glued_to_code(main_text, num.start()) {
+                continue;
+            }
+            let Some(value) = parse_number(num.as_str(), 0) else {
+                continue;
+            };
+            out.push(Figure {
+                subject: format!("{}项目", noun.as_str()),
+                value,
+                unit: "项".to_owned(),
+                raw: whole.as_str().to_owned(),
+                approx: false,
+            });
+        }
+    }
+    out
+}
+
+/// Powers of ten of the 万/亿 multipliers.
+fn mul_exponent(mul: Option<&str>) -> i32 {
+    match mul {
+        Some("万" | "萬") => 4,
+        Some("亿" | "億") => 8,
+        Some("万亿" | "萬億") => 12,
+        _ => 0,
+    }
+}
+
+/// Parses digits (ASCII or full-width, `,` groups, `.`/`．` point) times 10^exp, exactly
+/// where possible: the digits are read as an integer and scaled once, so `4.521亿` is
+/// 452100000, not 452100000.00000006.
+fn parse_number(s: &str, exp: i32) -> Option<f64> {
+    let mut mantissa: u64 = 0;
+    let mut frac_digits: i32 = 0;
+    let mut in_frac = false;
+    let mut digits = 0;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '０'..='９' => c as u32 - '０' as u32,
+            '.' | '．' => {
+                in_frac = true;
+                continue;
+            }
+            _ => continue,
+        };
+        digits += 1;
+        if digits > 17 {
+            // Beyond u64 precision: not a plausible statistic (IDs, phone numbers glued).
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        if in_frac {
+            frac_digits += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let e = exp - frac_digits;
+    #[allow(clippy::cast_precision_loss)]
+    let m = mantissa as f64;
+    Some(if e >= 0 {
+        m * 10f64.powi(e)
+    } else {
+        m / 10f64.powi(-e)
+    })
+}
+
+/// Rounds away binary noise below 1e-9 relative (values are decimal by nature).
+fn tidy(v: f64) -> f64 {
+    let r = v.round();
+    if (v - r).abs() <= 1e-9 * v.abs().max(1.0) {
+        r
+    } else {
+        v
+    }
+}
+
+/// True when the number at `start` continues a code rather than starting a quantity:
+/// glued to a Latin letter or digit (`x202x`, `h7n9`), a dash/slash/colon (`0775-2821234`,
+/// `3/4`, `09:12`), a decimal point, or an ordinal `第`.
+fn glued_to_code(text: &str, start: usize) -> bool {
+    text[..start].chars().next_back().is_some_and(|c| {
+        c.is_ascii_alphanumeric()
+            || ('０'..='９').contains(&c)
+            || matches!(
+                c,
+                '.' | '．' | '-' | '/' | ':' | '第' | '_' | '#' | '＃' | '+'
+            )
+    })
+}
+
+/// True when the unit is really the start of a longer word: `人民`, `元旦`, `个人`, `次年`,
+/// `名单`, `家庭`, `所在`, `位于`, `期间`…, or a Latin unit glued to more letters.
+fn glued_after(text: &str, end: usize, unit: Option<&str>) -> bool {
+    let Some(next) = text[end..].chars().next() else {
+        return false;
+    };
+    match unit {
+        Some("人") => matches!(next, '民' | '员' | '員' | '才' | '事' | '群' | '士'),
+        Some("元") => matches!(next, '旦' | '素' | '件'),
+        Some("个" | "個") => matches!(next, '人' | '体' | '體' | '别' | '別' | '案' | '性'),
+        Some("次") => matches!(next, '年' | '日' | '月' | '要' | '序'),
+        Some("部") => matches!(
+            next,
+            '门' | '門' | '分' | '署' | '队' | '隊' | '长' | '長' | '位'
+        ),
+        Some("名") => matches!(
+            next,
+            '单' | '單' | '称' | '稱' | '义' | '義' | '额' | '額' | '字'
+        ),
+        Some("家") => matches!(next, '庭' | '长' | '長' | '属' | '屬' | '乡' | '鄉'),
+        Some("所") => matches!(next, '在' | '有' | '以' | '属' | '屬' | '得' | '需'),
+        Some("位") => matches!(next, '于' | '於' | '置'),
+        Some("期") => matches!(next, '间' | '間' | '限' | '末'),
+        Some("米") => matches!(next, '粮' | '糧'),
+        Some(u) if u.is_ascii() => next.is_ascii_alphanumeric(),
+        _ => false,
+    }
+}
+
+/// Clause delimiters: a subject never reaches across them.
+fn is_delim(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | '，'
+                | '。'
+                | ';'
+                | '；'
+                | ':'
+                | '：'
+                | '、'
+                | '!'
+                | '！'
+                | '?'
+                | '？'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '〔'
+                | '〕'
+                | '“'
+                | '”'
+                | '"'
+                | '《'
+                | '》'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '\t'
+        )
+}
+
+/// Words that introduce a number rather than name what is counted (cut from the subject's end).
+const LEAD_INS: &[&str] = &[
+    "提高到",
+    "提高至",
+    "下降到",
+    "下降至",
+    "增长到",
+    "增加到",
+    "达到了",
+    "达到",
+    "達到",
+    "不低于",
+    "不低於",
+    "不少于",
+    "不少於",
+    "不超过",
+    "超过",
+    "超過",
+    "累计",
+    "累計",
+    "共计",
+    "共計",
+    "合计",
+    "合計",
+    "分别为",
+    "分別為",
+    "约为",
+    "約為",
+    "为",
+    "為",
+    "达",
+    "達",
+    "是",
+    "共",
+    "计",
+    "計",
+    "有",
+    "至",
+    "到",
+    "了",
+    "近",
+    "约",
+    "約",
+    "占",
+    "佔",
+    "的",
+    "每",
+];
+
+/// Words that open a clause without being part of what is counted (cut from the subject's start).
+const OPENERS: &[&str] = &[
+    "其中",
+    "全市共",
+    "全县共",
+    "全区共",
+    "全省共",
+    "全市",
+    "全县",
+    "全区",
+    "全省",
+    "累计",
+    "累計",
+    "共",
+    "已",
+    "并",
+    "並",
+    "还",
+    "還",
+    "今年",
+    "全年",
+    "目前",
+];
+
+/// The clause before byte offset `start` (not before `floor`), trimmed of lead-in and opener
+/// words; returns the subject and the byte offset where the raw span starts.
+fn subject_before(text: &str, start: usize, floor: usize) -> (String, usize) {
+    let mut begin = start;
+    for (n, (i, c)) in text[floor..start].char_indices().rev().enumerate() {
+        if is_delim(c) || n >= SUBJECT_MAX_CHARS {
+            break;
+        }
+        begin = floor + i;
+    }
+    let mut subject = &text[begin..start];
+    loop {
+        let before = subject;
+        for w in LEAD_INS {
+            if let Some(s) = subject.strip_suffix(w) {
+                if !s.is_empty() {
+                    subject = s;
+                }
+            }
+        }
+        if subject == before {
+            break;
+        }
+    }
+    for w in OPENERS {
+        if let Some(s) = subject.strip_prefix(w) {
+            if !s.is_empty() {
+                subject = s;
+                break;
+            }
+        }
+    }
+    (subject.to_owned(), begin)
+}
+
+/// The words after the unit up to the next delimiter (for `1497例手足口病人救治`);
+/// returns them and the byte offset where the raw span ends.
+fn subject_after(text: &str, end: usize) -> (String, usize) {
+    let mut stop = end;
+    for (n, (i, c)) in text[end..].char_indices().enumerate() {
+        if is_delim(c) || n >= SUBJECT_MAX_CHARS {
+            break;
+        }
+        stop = end + i + c.len_utf8();
+    }
+    (text[end..stop].to_owned(), stop)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::float_cmp
+    )]
+    use super::*;
+
+    fn vals(text: &str) -> Vec<(f64, String, bool)> {
+        figures(text)
+            .into_iter()
+            .map(|f| (f.value, f.unit, f.approx))
+            .collect()
+    }
+
+    #[test]
+    fn patterns_compile() {
+        assert!(FIGURE.is_some() && BIG_PROJECTS.is_some());
+    }
+
+    #[test]
+    fn multipliers_and_exact_values() {
+        assert_eq!(
+            vals("优惠金额约25万元,报销金额510.07万元,让利群众4.521億元,业务收入2.1亿元。"),
+            vec![
+                (250_000.0, "元".into(), true),
+                (5_100_700.0, "元".into(), false),
+                (452_100_000.0, "元".into(), false),
+                (210_000_000.0, "元".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn percent_forms_and_per_mille() {
+        assert_eq!(
+            vals("参合率95.48%,办结率达到93﹪以上,覆盖率９０％左右,出生率为10.12‰。"),
+            vec![
+                (95.48, "%".into(), false),
+                (93.0, "%".into(), false),
+                (90.0, "%".into(), true),
+                (10.12, "‰".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn units_with_spaces_and_approx_suffixes() {
+        assert_eq!(
+            vals("选送35 人外出进修,医疗总费用30.14 万元,发放资料30多万份,组织5000余人。"),
+            vec![
+                (35.0, "人".into(), false),
+                (301_400.0, "元".into(), false),
+                (300_000.0, "份".into(), true),
+                (5000.0, "人".into(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn not_figures() {
+        let text = "2023年5月6日,联系电话0775-2821234,拨打12345热线,35岁以上,第3次会议,x202x年,h7n9禽流感,1-6月份。";
+        assert!(vals(text).is_empty(), "{:?}", figures(text));
+    }
+
+    #[test]
+    fn subject_and_raw_span() {
+        let text = "据统计,上半年全市共派出各级医疗卫生人员3800人次,1497例手足口病人救治成功。";
+        let f = figures(text);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].subject, "上半年全市共派出各级医疗卫生人员");
+        assert_eq!(f[0].raw, "上半年全市共派出各级医疗卫生人员3800人次");
+        assert_eq!(f[1].subject, "手足口病人救治成功");
+        assert_eq!(f[1].raw, "1497例手足口病人救治成功");
+        for fig in &f {
+            assert!(text.contains(&fig.raw));
+        }
+    }
+
+    #[test]
+    fn compound_units_and_project_counts() {
+        assert_eq!(
+            vals("每年培训不低于20个学时,推进11大公共卫生服务项目,完成20个项目。"),
+            vec![
+                (20.0, "个学时".into(), false),
+                (20.0, "个".into(), false),
+                (11.0, "项".into(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn counted_visits_and_traditional_approx() {
+        assert_eq!(
+            vals("检查单位1280家次,外借图书38.5万册次,登记古籍1860部,3部门联合,受益居民約5600人。"),
+            vec![
+                (1280.0, "家次".into(), false),
+                (385_000.0, "册次".into(), false),
+                (1860.0, "部".into(), false),
+                (5600.0, "人".into(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn thousands_groups_and_full_width_digits() {
+        assert_eq!(
+            vals("接种１２３４人次,服务1,234,567人。"),
+            vec![
+                (1234.0, "人次".into(), false),
+                (1_234_567.0, "人".into(), false)
+            ]
+        );
+    }
 }

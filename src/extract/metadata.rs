@@ -1,7 +1,21 @@
 //! Page-level metadata: title, dates, issuing organization, region, document type,
 //! period, script. Reads the parsed document (head + visible text) and the articles.
+//!
+//! One walk over the DOM ([`Page::read`]) collects what the rules need (`<title>`, `<meta>`,
+//! `<h1>`/`<h2>`, JSON-LD dates, the visible text as lines); everything else works on strings:
+//! - [`title`]: `<h1>` that the `<title>` confirms, else og:title, else `<title>` minus the
+//!   site suffix; file extensions (`.docx`) and page numbers (`(2)`) removed.
+//! - [`date`]: a labeled date outside the article (发布时间/日期/时间…) wins, then `<meta>`
+//!   dates, JSON-LD, `<time>`, then the document's own date line (`二○○四年十二月二十日`).
+//! - [`org`]: issuing organization and region.
+//! - [`kind`]: document type, period and script.
 
-use scraper::Html;
+mod date;
+mod kind;
+mod org;
+mod title;
+
+use scraper::{ElementRef, Html, Node};
 
 use super::model::Article;
 
@@ -20,6 +34,333 @@ pub struct Metadata {
 
 /// Decides the page metadata. `doc` is the whole parsed page (chrome included: date and
 /// source lines usually sit in it), `articles` the extracted content.
-pub fn metadata(_doc: &Html, _url: Option<&str>, _articles: &[Article]) -> Metadata {
-    Metadata::default()
+pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadata {
+    let page = Page::read(doc);
+    let body = Body::new(articles);
+    let span = body.span_in(&page.text);
+    let title = title::choose(&page);
+    let (published, published_time) = date::published(&page, span, &body, title.as_deref())
+        .map_or((None, None), |d| (Some(d.date), d.time));
+    let source_org = org::source_org(&page, span, &body, title.as_deref());
+    let region = org::region(source_org.as_deref(), title.as_deref(), &body);
+    let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
+    let period = kind::period(title.as_deref(), &body);
+    let script = kind::script(title.as_deref(), &body);
+    Metadata {
+        title,
+        published,
+        published_time,
+        source_org,
+        region,
+        doc_type,
+        period,
+        script,
+    }
+}
+
+/// Upper bound of visible text collected from the page, in bytes. The labeled date and
+/// source lines sit near the article; 4 MB covers the largest pages the fetcher keeps
+/// (bodies are capped at 10 MB of HTML, most of it markup) while bounding memory.
+const PAGE_TEXT_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// What the metadata rules read from the DOM, collected in one pass.
+#[derive(Debug, Default)]
+pub(crate) struct Page {
+    /// Text of the first `<title>`.
+    pub title_tag: Option<String>,
+    /// `<meta>` name/property/itemprop (lower-cased) → content, in document order.
+    pub metas: Vec<(String, String)>,
+    /// Texts of `<h1>` then `<h2>` elements, in document order within each level.
+    pub headings: Vec<String>,
+    /// Visible text nodes (not script/style), one per line.
+    pub text: String,
+    /// `datePublished` from JSON-LD, as written.
+    pub ld_date: Option<String>,
+    /// `datetime` of the first `<time>` element.
+    pub time_attr: Option<String>,
+}
+
+impl Page {
+    /// Maximum headings kept (a page's own title is among its first few).
+    const MAX_HEADINGS: usize = 12;
+
+    fn read(doc: &Html) -> Page {
+        let mut page = Page::default();
+        let mut h1s = Vec::new();
+        let mut h2s = Vec::new();
+        for node in doc.tree.root().descendants() {
+            match node.value() {
+                Node::Element(el) => match el.name() {
+                    "title" if page.title_tag.is_none() => {
+                        page.title_tag = Some(collapse(&element_text(ElementRef::wrap(node))));
+                    }
+                    "meta" => {
+                        let key = el
+                            .attr("name")
+                            .or_else(|| el.attr("property"))
+                            .or_else(|| el.attr("itemprop"));
+                        if let (Some(k), Some(c)) = (key, el.attr("content")) {
+                            page.metas
+                                .push((k.trim().to_ascii_lowercase(), c.trim().to_owned()));
+                        }
+                    }
+                    "h1" if h1s.len() < Self::MAX_HEADINGS => {
+                        h1s.push(collapse(&element_text(ElementRef::wrap(node))))
+                    }
+                    "h2" if h2s.len() < Self::MAX_HEADINGS => {
+                        h2s.push(collapse(&element_text(ElementRef::wrap(node))))
+                    }
+                    "time" if page.time_attr.is_none() => {
+                        page.time_attr = el.attr("datetime").map(str::to_owned);
+                    }
+                    "script"
+                        if page.ld_date.is_none()
+                            && el.attr("type").is_some_and(|t| t.contains("ld+json")) =>
+                    {
+                        page.ld_date =
+                            date::ld_date_published(&element_text(ElementRef::wrap(node)));
+                    }
+                    _ => {}
+                },
+                Node::Text(t) => {
+                    let hidden = node
+                        .parent()
+                        .and_then(|p| p.value().as_element())
+                        .is_some_and(|p| {
+                            matches!(
+                                p.name(),
+                                "script" | "style" | "noscript" | "template" | "title" | "textarea"
+                            )
+                        });
+                    let s = t.trim();
+                    if !hidden && !s.is_empty() && page.text.len() + s.len() < PAGE_TEXT_MAX_BYTES {
+                        page.text.push_str(s);
+                        page.text.push('\n');
+                    }
+                }
+                _ => {}
+            }
+        }
+        page.headings = h1s
+            .into_iter()
+            .chain(h2s)
+            .filter(|h| !h.is_empty())
+            .collect();
+        page
+    }
+
+    /// The first non-empty `<meta>` content among `keys` (lower-case), in `keys` order.
+    pub fn meta(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| {
+            self.metas
+                .iter()
+                .find(|(name, c)| name == k && !c.is_empty())
+                .map(|(_, c)| c.as_str())
+        })
+    }
+}
+
+/// All text below `node` (an element), concatenated.
+fn element_text(el: Option<ElementRef<'_>>) -> String {
+    el.map(|e| e.text().collect()).unwrap_or_default()
+}
+
+/// Whitespace runs (incl. U+00A0, U+3000) collapsed to one space, trimmed.
+pub(crate) fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The extracted content as the rules need it.
+#[derive(Debug, Default)]
+pub(crate) struct Body<'a> {
+    /// Non-empty trimmed lines of all articles, in order.
+    pub lines: Vec<&'a str>,
+    /// Index in `lines` where the last article starts.
+    pub last_article_start: usize,
+}
+
+impl<'a> Body<'a> {
+    fn new(articles: &'a [Article]) -> Self {
+        let mut body = Body::default();
+        for (i, a) in articles.iter().enumerate() {
+            if i + 1 == articles.len() {
+                body.last_article_start = body.lines.len();
+            }
+            body.lines
+                .extend(a.main_text.lines().map(str::trim).filter(|l| !l.is_empty()));
+        }
+        body
+    }
+
+    /// Byte range of the content inside the page text, located by a probe from the first
+    /// and last lines (the page text splits at inline tags, so short probes are used).
+    fn span_in(&self, text: &str) -> Option<(usize, usize)> {
+        // A long probe first: the content often repeats the headline, which the page also
+        // shows above the date line; only the long probe tells the two apart.
+        let first = self
+            .lines
+            .iter()
+            .take(3)
+            .find_map(|l| long_probe(l).and_then(|p| text.find(p)))
+            .or_else(|| {
+                self.lines
+                    .iter()
+                    .take(3)
+                    .find_map(|l| probe(l, true).and_then(|p| text.find(p)))
+            })?;
+        let last = self
+            .lines
+            .iter()
+            .rev()
+            .take(3)
+            .find_map(|l| probe(l, false).and_then(|p| text.rfind(p).map(|i| i + p.len())))
+            .unwrap_or(text.len());
+        Some((first, last.max(first)))
+    }
+
+    /// The first `max_chars` characters of the content, lines joined by `\n`.
+    pub fn head(&self, max_chars: usize) -> String {
+        let mut s = String::new();
+        let mut n = 0;
+        for l in &self.lines {
+            for c in l.chars() {
+                if n >= max_chars {
+                    return s;
+                }
+                s.push(c);
+                n += 1;
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Characters in a probe used to locate content lines in the page text.
+const PROBE_CHARS: usize = 12;
+
+/// Characters in the long probe (the opening of the first line, spaces included).
+const LONG_PROBE_CHARS: usize = 40;
+
+/// The first [`LONG_PROBE_CHARS`] characters of `line`, if it is that long.
+fn long_probe(line: &str) -> Option<&str> {
+    let end = line.char_indices().nth(LONG_PROBE_CHARS).map(|(i, _)| i)?;
+    Some(&line[..end])
+}
+
+/// A whitespace-free run of up to [`PROBE_CHARS`] characters at the start (or end) of `line`.
+fn probe(line: &str, from_start: bool) -> Option<&str> {
+    let word = if from_start {
+        line.split_whitespace().next()?
+    } else {
+        line.split_whitespace().next_back()?
+    };
+    let n = word.chars().count();
+    if n < 4 {
+        return None;
+    }
+    let take = n.min(PROBE_CHARS);
+    let (a, b) = if from_start {
+        (
+            0,
+            word.char_indices().nth(take).map_or(word.len(), |(i, _)| i),
+        )
+    } else {
+        (
+            word.char_indices().nth(n - take).map_or(0, |(i, _)| i),
+            word.len(),
+        )
+    };
+    Some(&word[a..b])
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn art(text: &str) -> Article {
+        Article {
+            main_text: text.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn gov_page_with_labels() {
+        let html = r#"<html><head><title>某县2023年卫生工作总结_政务公开_某县人民政府</title>
+            <meta name="PubDate" content="2023-08-02 10:00"></head><body>
+            <div class="nav">首页 &gt; 政务公开</div>
+            <h1>某县2023年卫生工作总结</h1>
+            <div class="info"><span>发布时间:2023-08-01 09:30</span><span>信息来源:长宁县卫生健康局</span></div>
+            <div id="c"><p>今年以来,我局认真落实各项工作。</p><p>一、主要工作</p><p>全县接诊12000人次。</p></div>
+            <div class="foot">联系电话:0831-1234567</div></body></html>"#;
+        let doc = Html::parse_document(html);
+        let arts = [art(
+            "今年以来,我局认真落实各项工作。\n一、主要工作\n全县接诊12000人次。",
+        )];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("某县2023年卫生工作总结"));
+        assert_eq!(m.published.as_deref(), Some("2023-08-01"));
+        assert_eq!(
+            m.published_time.as_deref(),
+            Some("2023-08-01T09:30:00+08:00")
+        );
+        assert_eq!(m.source_org.as_deref(), Some("长宁县卫生健康局"));
+        assert_eq!(m.region.as_deref(), Some("长宁县"));
+        assert_eq!(m.doc_type.as_deref(), Some("工作总结"));
+        assert_eq!(m.period.as_deref(), Some("2023"));
+        assert_eq!(m.script.as_deref(), Some("Hans"));
+    }
+
+    #[test]
+    fn document_date_line_and_signature() {
+        let html = "<html><head><title>卫生院上半年工作小结.doc-某某文库</title></head><body>\
+            <h1>卫生院上半年工作小结.doc</h1><div>更新时间:</div><div><p>上半年完成体检800人。</p>\
+            <p>安平镇中心卫生院</p><p>二〇一九年七月五日</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art(
+            "上半年完成体检800人。\n安平镇中心卫生院\n二〇一九年七月五日",
+        )];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("卫生院上半年工作小结"));
+        assert_eq!(m.published.as_deref(), Some("2019-07-05"));
+        assert_eq!(m.published_time, None);
+        assert_eq!(m.source_org.as_deref(), Some("安平镇中心卫生院"));
+        assert_eq!(m.region.as_deref(), Some("安平镇"));
+        assert_eq!(m.period, None);
+    }
+
+    #[test]
+    fn traditional_page() {
+        let html = "<html><head><title>**市衛生局先進事蹟 - 範文網</title></head><body><h1>**市衛生局先進事蹟</h1>\
+            <p>來源:網絡</p><div><p>近年來,市衛生局認真貫徹落實各項政策,醫療服務體系進一步完善。</p></div></body></html>";
+        let doc = Html::parse_document(html);
+        let arts = [art(
+            "近年來,市衛生局認真貫徹落實各項政策,醫療服務體系進一步完善。",
+        )];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("**市衛生局先進事蹟"));
+        assert_eq!(m.source_org.as_deref(), Some("**市衛生局"));
+        assert_eq!(m.region, None);
+        assert_eq!(m.doc_type.as_deref(), Some("先进事迹"));
+        assert_eq!(m.script.as_deref(), Some("Hant"));
+        assert_eq!(m.published, None);
+    }
+
+    #[test]
+    fn english_news_page() {
+        let html = r#"<html><head><title>City council approves budget | The Daily</title>
+            <meta property="og:title" content="City council approves budget">
+            <meta property="article:published_time" content="2024-03-05T14:20:00Z"></head>
+            <body><h1>City council approves budget</h1><p>The council voted on Tuesday to approve the plan.</p></body></html>"#;
+        let doc = Html::parse_document(html);
+        let arts = [art("The council voted on Tuesday to approve the plan.")];
+        let m = metadata(&doc, None, &arts);
+        assert_eq!(m.title.as_deref(), Some("City council approves budget"));
+        assert_eq!(m.published.as_deref(), Some("2024-03-05"));
+        assert_eq!(m.script.as_deref(), Some("Latn"));
+        assert_eq!(m.doc_type.as_deref(), Some("其他"));
+        assert_eq!(m.source_org, None);
+    }
 }

@@ -1,0 +1,311 @@
+//! The parsed page as a flat pre-order arena over scraper's tree.
+//!
+//! Built by one iterative walk (no recursion: 10,000-deep nesting cannot overflow the
+//! stack). Element nesting deeper than `max_depth` is flattened: deeper elements become
+//! transparent and their text belongs to the last kept ancestor. In pre-order, a node's
+//! subtree is the index range `i..end`, so later passes are plain loops that can skip a
+//! whole subtree by jumping to `end`.
+
+use scraper::node::Element;
+use scraper::{Html, Node as HtmlNode};
+
+use super::rules::CJK_WEIGHT;
+
+/// The element kinds the extractor distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Html,
+    Body,
+    A,
+    Br,
+    P,
+    Div,
+    H(u8),
+    Li,
+    Ul,
+    Table,
+    Tr,
+    Td,
+    Caption,
+    Pre,
+    Blockquote,
+    Article,
+    Main,
+    Section,
+    Nav,
+    Aside,
+    Footer,
+    Header,
+    Form,
+    /// Other block-level elements (a line break before and after).
+    Block,
+    /// Inline elements (text flows through).
+    Inline,
+}
+
+impl Tag {
+    fn of(name: &str) -> Option<Tag> {
+        Some(match name {
+            "html" => Tag::Html,
+            "body" => Tag::Body,
+            "a" => Tag::A,
+            "br" => Tag::Br,
+            "p" => Tag::P,
+            "div" => Tag::Div,
+            "h1" => Tag::H(1),
+            "h2" => Tag::H(2),
+            "h3" => Tag::H(3),
+            "h4" => Tag::H(4),
+            "h5" => Tag::H(5),
+            "h6" => Tag::H(6),
+            "li" | "dt" | "dd" => Tag::Li,
+            "ul" | "ol" | "dl" | "menu" => Tag::Ul,
+            "table" => Tag::Table,
+            "tr" => Tag::Tr,
+            "td" | "th" => Tag::Td,
+            "caption" => Tag::Caption,
+            "pre" => Tag::Pre,
+            "blockquote" => Tag::Blockquote,
+            "article" => Tag::Article,
+            "main" => Tag::Main,
+            "section" => Tag::Section,
+            "nav" => Tag::Nav,
+            "aside" => Tag::Aside,
+            "footer" => Tag::Footer,
+            "header" => Tag::Header,
+            "form" => Tag::Form,
+            "address" | "center" | "dir" | "fieldset" | "figure" | "figcaption" | "hgroup"
+            | "hr" | "legend" | "details" | "summary" | "tbody" | "thead" | "tfoot"
+            | "frameset" | "noframes" | "li_" => Tag::Block,
+            // Never text: skipped with their whole subtree.
+            "script" | "style" | "noscript" | "template" | "head" | "title" | "meta" | "link"
+            | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "video" | "audio"
+            | "select" | "option" | "optgroup" | "textarea" | "input" | "button" | "datalist"
+            | "map" | "area" | "param" | "source" | "track" | "dialog" => return None,
+            _ => Tag::Inline,
+        })
+    }
+
+    /// Starts and ends a line.
+    pub fn is_block(self) -> bool {
+        !matches!(self, Tag::A | Tag::Inline | Tag::Br)
+    }
+}
+
+/// What one arena slot holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    Elem(Tag, &'a Element),
+    Text(&'a str),
+}
+
+/// One node of the arena.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'a> {
+    pub kind: Kind<'a>,
+    /// Index of the parent element (the root points to itself).
+    pub parent: u32,
+    /// End (exclusive) of this node's subtree in pre-order.
+    pub end: u32,
+}
+
+/// The flattened page.
+pub struct Dom<'a> {
+    pub nodes: Vec<Node<'a>>,
+    /// Texts of `<script type="application/ld+json">` blocks.
+    pub json_ld: Vec<&'a str>,
+    /// `<link rel=next|prev href>` from the head.
+    pub rel_next: Option<&'a str>,
+    pub rel_prev: Option<&'a str>,
+    /// Text weight of every subtree (see [`weight`]).
+    pub weight: Vec<u32>,
+}
+
+impl<'a> Dom<'a> {
+    /// Walks the parsed document once. `max_depth` bounds element nesting.
+    pub fn build(html: &'a Html, max_depth: usize) -> Dom<'a> {
+        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
+        let mut json_ld = Vec::new();
+        let mut rel_next = None;
+        let mut rel_prev = None;
+        // Frame: (arena index of the element, or None when transparent; next child).
+        let root = html.tree.root();
+        let mut stack = Vec::with_capacity(64);
+        stack.push((None::<u32>, root.first_child()));
+        // Arena indices of the kept open elements (the parent chain).
+        let mut kept: Vec<u32> = Vec::with_capacity(64);
+        loop {
+            let Some(top) = stack.last_mut() else { break };
+            let Some(child) = top.1 else {
+                let (idx, _) = stack.pop().unwrap_or((None, None));
+                if let Some(i) = idx {
+                    let len = nodes.len() as u32;
+                    if let Some(n) = nodes.get_mut(i as usize) {
+                        n.end = len;
+                    }
+                    kept.pop();
+                }
+                continue;
+            };
+            top.1 = child.next_sibling();
+            let parent = kept.last().copied().unwrap_or(0);
+            match child.value() {
+                HtmlNode::Text(t) => {
+                    let s: &'a str = &**t;
+                    if nodes.is_empty() {
+                        continue;
+                    }
+                    nodes.push(Node {
+                        kind: Kind::Text(s),
+                        parent,
+                        end: nodes.len() as u32 + 1,
+                    });
+                }
+                HtmlNode::Element(el) => {
+                    let name = el.name();
+                    match Tag::of(name) {
+                        None => {
+                            match name {
+                                "script" => {
+                                    if el.attr("type").is_some_and(|t| {
+                                        t.trim().eq_ignore_ascii_case("application/ld+json")
+                                    }) {
+                                        for c in child.children() {
+                                            if let HtmlNode::Text(t) = c.value() {
+                                                let s: &'a str = &**t;
+                                                json_ld.push(s);
+                                            }
+                                        }
+                                    }
+                                }
+                                "head" => {
+                                    // Only <link rel=next/prev> matter here; metadata reads
+                                    // the head itself.
+                                    for d in child.descendants() {
+                                        if let HtmlNode::Element(e) = d.value() {
+                                            if e.name() == "link" {
+                                                let rel = e.attr("rel").unwrap_or("");
+                                                if rel.eq_ignore_ascii_case("next") {
+                                                    rel_next = e.attr("href");
+                                                } else if rel.eq_ignore_ascii_case("prev")
+                                                    || rel.eq_ignore_ascii_case("previous")
+                                                {
+                                                    rel_prev = e.attr("href");
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        Some(tag) => {
+                            if kept.len() >= max_depth && !nodes.is_empty() {
+                                // Too deep: transparent, children attach to `parent`.
+                                stack.push((None, child.first_child()));
+                                continue;
+                            }
+                            let idx = nodes.len() as u32;
+                            nodes.push(Node {
+                                kind: Kind::Elem(tag, el),
+                                parent: if nodes.is_empty() { 0 } else { parent },
+                                end: idx + 1,
+                            });
+                            kept.push(idx);
+                            stack.push((Some(idx), child.first_child()));
+                        }
+                    }
+                }
+                HtmlNode::Document | HtmlNode::Fragment => {
+                    stack.push((None, child.first_child()));
+                }
+                _ => {}
+            }
+        }
+        let weight = subtree_weights(&nodes);
+        Dom {
+            nodes,
+            json_ld,
+            rel_next,
+            rel_prev,
+            weight,
+        }
+    }
+
+    /// The tag of node `i`, if it is an element.
+    pub fn tag(&self, i: usize) -> Option<Tag> {
+        match self.nodes.get(i)?.kind {
+            Kind::Elem(t, _) => Some(t),
+            Kind::Text(_) => None,
+        }
+    }
+
+    /// The element of node `i`, if it is one.
+    pub fn element(&self, i: usize) -> Option<&'a Element> {
+        match self.nodes.get(i)?.kind {
+            Kind::Elem(_, e) => Some(e),
+            Kind::Text(_) => None,
+        }
+    }
+
+    /// Subtree end of node `i`.
+    pub fn end(&self, i: usize) -> usize {
+        self.nodes.get(i).map_or(i + 1, |n| n.end as usize)
+    }
+
+    /// Text weight of the whole document.
+    pub fn total_weight(&self) -> u32 {
+        self.weight.first().copied().unwrap_or(0)
+    }
+}
+
+/// Text weight of every subtree: one pass over the text nodes, one reverse pass to add
+/// children into parents (pre-order makes every parent index smaller than its children).
+fn subtree_weights(nodes: &[Node<'_>]) -> Vec<u32> {
+    let mut w = vec![0u32; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        if let Kind::Text(t) = n.kind {
+            w[i] = weight(t);
+        }
+    }
+    for i in (1..nodes.len()).rev() {
+        let p = nodes[i].parent as usize;
+        if p != i {
+            w[p] = w[p].saturating_add(w[i]);
+        }
+    }
+    w
+}
+
+/// Text weight: ASCII letters/digits and other visible characters count 1, CJK
+/// characters count [`CJK_WEIGHT`]; whitespace counts 0.
+pub fn weight(s: &str) -> u32 {
+    let mut w = 0u32;
+    for b in s.bytes() {
+        // ASCII bytes: visible ones count 1. Lead bytes of 3-byte UTF-8 sequences (CJK
+        // lives there) count CJK_WEIGHT; other multi-byte lead bytes count 1.
+        if b < 0x80 {
+            if b > b' ' {
+                w += 1;
+            }
+        } else if b == 0xE3 || b == 0xEF {
+            // U+3000 ideographic space and U+FEFF/fullwidth forms share these lead bytes:
+            // CJK punctuation and fullwidth forms count as CJK (cheap approximation).
+            w += CJK_WEIGHT;
+        } else if b >= 0xE0 {
+            if b < 0xF0 {
+                w += CJK_WEIGHT;
+            } else {
+                w += 1;
+            }
+        } else if b >= 0xC0 {
+            w += 1;
+        }
+    }
+    w
+}
+
+/// Is `c` whitespace for text normalization (incl. U+00A0 and U+3000)?
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+}

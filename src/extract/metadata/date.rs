@@ -1,0 +1,400 @@
+//! Publication date.
+//!
+//! Order (first found wins; `published_time` only comes with the winning source):
+//! 1. A labeled date in the page text outside the article (`发布时间:2023-07-28 09:12`,
+//!    `发布日期:`, `更新时间:` with the value in the next element, bare `时间:`/`日期:` when
+//!    not part of a longer word such as `活动时间`).
+//! 2. `<meta>` dates (`article:published_time`, `PubDate`, `dc.date`…).
+//! 3. JSON-LD `datePublished`, then the first `<time datetime>`, then an unlabeled date in
+//!    the byline right under the headline (`2023-09-02 08:15　来源：…`).
+//! 4. The document's own date line: a short line among the last lines of the content that is
+//!    a date, possibly after a signature (`二○○四年十二月二十日`, `2023年5月6日`).
+//!
+//! Forms: `2023-05-06`, `2023/5/6`, `2023.05.06`, `2023年5月6日`, full-width digits,
+//! Chinese-numeral dates (二○○四/二〇〇四/二零零四年十二月二十日), an optional time
+//! (`09:12`, `T15:36:00`, `15时36分`). Placeholders (`20xx年`, `XX年`, `**年`) are not digits,
+//! so they never match. Out-of-range parts (month 13, year 1850) are rejected.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+use super::{Body, Page};
+
+/// A date with an optional time, formatted for the extract JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Published {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `YYYY-MM-DDTHH:MM:SS+08:00` when the source gives a time.
+    pub time: Option<String>,
+}
+
+/// Earliest and latest accepted years (reports from before 1949 are not on the web as
+/// such; 2100 leaves room while rejecting typos and IDs).
+const YEAR_MIN: u32 = 1949;
+const YEAR_MAX: u32 = 2100;
+
+/// How many trailing content lines may hold the document's own date line.
+const DATE_LINE_TAIL: usize = 5;
+
+/// Longest document date line, in characters (a signature plus a date).
+const DATE_LINE_MAX_CHARS: usize = 40;
+
+/// Arabic-digit date with optional time. Groups y, m, d, H, M, S.
+const DATE: &str = concat!(
+    r"(?P<y>[0-9０-９]{4})\s*[-/.．年]\s*(?P<m>[0-9０-９]{1,2})\s*[-/.．月]\s*(?P<d>[0-9０-９]{1,2})(?:\s*[日号])?",
+    r"(?:\s*T?\s*(?P<H>[0-9０-９]{1,2})\s*[:：时時]\s*(?P<M>[0-9０-９]{2})(?:\s*[:：分]\s*(?P<S>[0-9０-９]{2}))?)?",
+);
+
+/// Chinese-numeral date. Groups cy, cm, cd.
+const CN_DATE: &str = r"(?P<cy>[〇○零oO0一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日";
+
+/// Labels of a publication date line.
+const LABELS: &str = concat!(
+    r"发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|发表日期|發表日期|更新时间|更新時間|更新日期|",
+    r"成文日期|印发日期|公开日期|公開日期|上传时间|上傳時間|上传日期|上傳日期|发文日期|发稿时间|",
+    r"发布于|發佈於|发布於|日期|时间|時間|Published|Posted|Date"
+);
+
+static LABELED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?m)(?:^|[^\p{{Han}}])(?:{LABELS})\s*[:：]?\s*(?:{DATE}|{CN_DATE})"
+    ))
+    .ok()
+});
+
+static ANY_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!("(?:{DATE}|{CN_DATE})")).ok());
+
+/// A whole short line that is a date, optionally after a signature: `某某局 2023年5月6日`,
+/// `（二〇一九年七月五日）`.
+static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[^,，。;；:：]{{0,30}}?[\s(（]*(?:{DATE}|{CN_DATE})[\s)）]*$"
+    ))
+    .ok()
+});
+
+static LD_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"(?P<v>[^"]{6,40})""#).ok());
+
+/// `<meta>` keys holding a publication date, most specific first.
+const DATE_METAS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "pubtime",
+    "firstpublishedtime",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "date",
+];
+
+/// Decides the publication date (see the module doc). `span` is the content's byte range in
+/// `page.text`; labeled dates inside it belong to the report, not to the page.
+pub(crate) fn published(
+    page: &Page,
+    span: Option<(usize, usize)>,
+    body: &Body<'_>,
+    title: Option<&str>,
+) -> Option<Published> {
+    if let Some(re) = LABELED.as_ref() {
+        for caps in re.captures_iter(&page.text) {
+            let Some(m) = caps.get(0) else { continue };
+            if span.is_some_and(|(a, b)| m.start() >= a && m.start() < b) {
+                continue;
+            }
+            if let Some(p) = from_caps(&caps) {
+                return Some(p);
+            }
+        }
+    }
+    if let Some(p) = page.meta(DATE_METAS).and_then(parse_first) {
+        return Some(p);
+    }
+    if let Some(p) = page.ld_date.as_deref().and_then(parse_first) {
+        return Some(p);
+    }
+    if let Some(p) = page.time_attr.as_deref().and_then(parse_first) {
+        return Some(p);
+    }
+    if let Some(p) = near_headline(page, span, title) {
+        return Some(p);
+    }
+    document_date_line(body)
+}
+
+/// Bytes after the headline searched for an unlabeled date (the byline sits right under it:
+/// `2023-09-02 08:15　来源：…`; 600 bytes is about 200 CJK characters).
+const BYLINE_MAX_BYTES: usize = 600;
+
+/// Characters of the title used to find the headline in the page text.
+const HEADLINE_PROBE_CHARS: usize = 12;
+
+/// An unlabeled date between the headline and the content (a news byline).
+fn near_headline(
+    page: &Page,
+    span: Option<(usize, usize)>,
+    title: Option<&str>,
+) -> Option<Published> {
+    let (content_start, _) = span?;
+    let title = title?.trim();
+    let probe_end = title
+        .char_indices()
+        .nth(HEADLINE_PROBE_CHARS)
+        .map_or(title.len(), |(i, _)| i);
+    let probe = &title[..probe_end];
+    if probe.is_empty() {
+        return None;
+    }
+    let before = page.text.get(..content_start)?;
+    let head = before.rfind(probe)? + probe.len();
+    let mut end = content_start.min(head + BYLINE_MAX_BYTES);
+    while !page.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    parse_first(page.text.get(head..end)?)
+}
+
+/// The document's own date line among the last lines of the last article.
+fn document_date_line(body: &Body<'_>) -> Option<Published> {
+    let re = DATE_LINE.as_ref()?;
+    let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
+    for line in tail.iter().rev().take(DATE_LINE_TAIL) {
+        if line.chars().count() > DATE_LINE_MAX_CHARS {
+            continue;
+        }
+        if let Some(p) = re.captures(line).and_then(|c| from_caps(&c)) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// The first date in `s` (a meta value, a JSON-LD value).
+pub(crate) fn parse_first(s: &str) -> Option<Published> {
+    ANY_DATE
+        .as_ref()?
+        .captures_iter(s)
+        .find_map(|c| from_caps(&c))
+}
+
+/// The `datePublished` string of a JSON-LD block.
+pub(crate) fn ld_date_published(json: &str) -> Option<String> {
+    LD_DATE
+        .as_ref()?
+        .captures(json)
+        .and_then(|c| c.name("v"))
+        .map(|m| m.as_str().to_owned())
+}
+
+fn from_caps(c: &Captures<'_>) -> Option<Published> {
+    let (y, m, d) = if let (Some(y), Some(m), Some(d)) = (c.name("y"), c.name("m"), c.name("d")) {
+        (
+            digits(y.as_str())?,
+            digits(m.as_str())?,
+            digits(d.as_str())?,
+        )
+    } else if let (Some(y), Some(m), Some(d)) = (c.name("cy"), c.name("cm"), c.name("cd")) {
+        (
+            cn_year(y.as_str())?,
+            cn_small(m.as_str())?,
+            cn_small(d.as_str())?,
+        )
+    } else {
+        return None;
+    };
+    if !(YEAR_MIN..=YEAR_MAX).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(1..=days_in_month(y, m)).contains(&d)
+    {
+        return None;
+    }
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    let time = match (c.name("H"), c.name("M")) {
+        (Some(h), Some(mi)) => {
+            let h = digits(h.as_str())?;
+            let mi = digits(mi.as_str())?;
+            let s = c.name("S").and_then(|s| digits(s.as_str())).unwrap_or(0);
+            (h < 24 && mi < 60 && s < 60).then(|| format!("{date}T{h:02}:{mi:02}:{s:02}+08:00"))
+        }
+        _ => None,
+    };
+    Some(Published { date, time })
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// ASCII or full-width decimal digits → number.
+fn digits(s: &str) -> Option<u32> {
+    let mut n: u32 = 0;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '０'..='９' => c as u32 - '０' as u32,
+            _ => return None,
+        };
+        n = n.checked_mul(10)?.checked_add(d)?;
+    }
+    Some(n)
+}
+
+/// One Chinese digit (〇/○/零 and a Latin o/0 typed for the circle).
+fn cn_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '○' | '零' | 'o' | 'O' | '0' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// 二○○四 → 2004 (digit by digit).
+fn cn_year(s: &str) -> Option<u32> {
+    s.chars().try_fold(0u32, |n, c| Some(n * 10 + cn_digit(c)?))
+}
+
+/// 十二 → 12, 二十 → 20, 二十一 → 21, 九 → 9 (1..=31).
+fn cn_small(s: &str) -> Option<u32> {
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        ['十', u] => Some(10 + cn_digit(*u)?),
+        [t, '十'] => Some(cn_digit(*t)? * 10),
+        [t, '十', u] => Some(cn_digit(*t)? * 10 + cn_digit(*u)?),
+        [u] => cn_digit(*u),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn d(s: &str) -> Option<(String, Option<String>)> {
+        parse_first(s).map(|p| (p.date, p.time))
+    }
+
+    #[test]
+    fn patterns_compile() {
+        assert!(
+            LABELED.is_some() && ANY_DATE.is_some() && DATE_LINE.is_some() && LD_DATE.is_some()
+        );
+    }
+
+    #[test]
+    fn forms() {
+        assert_eq!(d("2023-05-06"), Some(("2023-05-06".into(), None)));
+        assert_eq!(d("2023/5/6"), Some(("2023-05-06".into(), None)));
+        assert_eq!(d("2023.05.06"), Some(("2023-05-06".into(), None)));
+        assert_eq!(d("2023年5月6日"), Some(("2023-05-06".into(), None)));
+        assert_eq!(d("２０２３年５月６日"), Some(("2023-05-06".into(), None)));
+        assert_eq!(d("二○○四年十二月二十日"), Some(("2004-12-20".into(), None)));
+        assert_eq!(
+            d("二〇二一年一月三十一日"),
+            Some(("2021-01-31".into(), None))
+        );
+        assert_eq!(d("二零一九年七月五日"), Some(("2019-07-05".into(), None)));
+        assert_eq!(
+            d("2024-07-18T15:36:00+08:00"),
+            Some((
+                "2024-07-18".into(),
+                Some("2024-07-18T15:36:00+08:00".into())
+            ))
+        );
+        assert_eq!(
+            d("2023-7-31 09:12"),
+            Some((
+                "2023-07-31".into(),
+                Some("2023-07-31T09:12:00+08:00".into())
+            ))
+        );
+        assert_eq!(
+            d("2023年07月28日 15时36分"),
+            Some((
+                "2023-07-28".into(),
+                Some("2023-07-28T15:36:00+08:00".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn placeholders_and_nonsense_rejected() {
+        for s in [
+            "20xx年5月6日",
+            "XX年10月",
+            "**年3月2日",
+            "2023年13月1日",
+            "2023-02-30",
+            "1850-01-01",
+            "0775-2821234",
+        ] {
+            assert_eq!(d(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn byline_date_under_headline() {
+        let text =
+            "首页 2023-01-01\n托育点投入使用\n2023-09-02 08:15　来源：城市晚报\n正文第一段。\n";
+        let page = Page {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let start = text.find("正文").unwrap();
+        let p = published(
+            &page,
+            Some((start, text.len())),
+            &Body::default(),
+            Some("托育点投入使用"),
+        )
+        .unwrap();
+        assert_eq!(p.date, "2023-09-02");
+        assert_eq!(p.time.as_deref(), Some("2023-09-02T08:15:00+08:00"));
+    }
+
+    #[test]
+    fn labeled_dates_skip_words_and_content() {
+        let text = "活动时间:2023-03-01\n发布时间:\n2023-07-28 09:12\n正文说明\n时间:2022-01-01\n";
+        let page = Page {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let body = Body::default();
+        let p = published(&page, None, &body, None).unwrap();
+        assert_eq!(p.date, "2023-07-28");
+        let start = text.find("正文").unwrap();
+        let p = published(&page, Some((0, start)), &body, None).unwrap();
+        assert_eq!(p.date, "2022-01-01");
+    }
+}

@@ -1,0 +1,264 @@
+//! Every selector, pattern, keyword list and threshold of the extractor, in one place
+//! (trafilatura's `xpaths.py` + `settings.cfg`). Regexes are compiled once (`LazyLock`).
+//!
+//! Text lengths are *weights*: an ASCII letter/digit counts 1, a CJK character counts
+//! [`CJK_WEIGHT`] (about one English word), so thresholds work for both scripts.
+//!
+//! Calibration: thresholds were set on the dev corpus (15 report pages) and the
+//! 181-page article-extraction-benchmark, preferring round values in flat regions of
+//! the score, never per-page tuning; the chrome text patterns are the generic labels
+//! Chinese CMS templates print (they are what a reader sees, not class names).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+// ---------------------------------------------------------------- bytes and charset
+
+/// Magic numbers of formats that are never HTML, whatever the server claims.
+pub const BINARY_MAGIC: &[(&[u8], &str)] = &[
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x89PNG", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"\xFF\xD8\xFF", "jpeg"),
+    (b"RIFF", "riff"),
+    (b"\x1F\x8B", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xFD7zXZ", "xz"),
+    (b"7z\xBC\xAF", "7z"),
+    (b"Rar!", "rar"),
+    (b"\x7FELF", "elf"),
+    (b"\xD0\xCF\x11\xE0", "ole"),
+    (b"OggS", "ogg"),
+    (b"ID3", "mp3"),
+    (b"\x00\x00\x01\x00", "ico"),
+    (b"wOFF", "woff"),
+    (b"wOF2", "woff2"),
+];
+
+/// Bytes inspected for control characters (binary data) before parsing.
+pub const SNIFF_WINDOW: usize = 8192;
+/// Above this share of C0 control bytes (other than tab/LF/CR/FF/ESC) the body is binary.
+/// Text in any ASCII-compatible encoding has none; binary formats have 10–40 %.
+pub const MAX_CONTROL_RATIO: f64 = 0.02;
+/// Bytes fed to the charset detector when nothing is declared (enough for a verdict,
+/// bounded cost on huge pages).
+pub const GUESS_WINDOW: usize = 256 * 1024;
+/// How far `<meta charset>` is searched for when `</head>`/`<body>` does not come first.
+pub const META_SCAN_LIMIT: usize = 512 * 1024;
+/// The WHATWG prescan window: a declaration after it is reported as `late-meta`.
+pub const PRESCAN_BYTES: usize = 1024;
+
+// ---------------------------------------------------------------- text weights
+
+/// Weight of one CJK character relative to one ASCII letter (≈ letters per English word
+/// + space; a CJK character carries about a word).
+pub const CJK_WEIGHT: u32 = 3;
+
+// ---------------------------------------------------------------- element classes
+
+/// class/id tokens of page furniture (readability's `unlikelyCandidates`, plus share
+/// and recommendation widgets). A matching element is chrome unless [`OK_MAYBE`] also
+/// matches or it holds a large share of the page's text.
+pub static UNLIKELY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)-ad-|^ad-|-ads(?-u:\b)|(?-u:\b)ads?(?-u:\b)|adsbygoogle|advert|ai2html|banner|breadcrumb|crumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscri|promo|recommend|copyright|toolbar|widget|cookie|modal|signup|login|outbrain|taboola|nav(?-u:\b)|navbar|masthead|tags(?-u:\b)|byline|author-bio|more-stories|read-more|trending|most-popular|sponsored|hidden-print",
+    )
+});
+/// Tokens that rescue an [`UNLIKELY_CLASS`] match (readability's `okMaybeItsACandidate`).
+pub static OK_MAYBE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)and|article|body|column|content|main|shadow"));
+/// An unlikely-looking element is still kept when it holds at least this share of the
+/// page's text weight (whole-page wrappers with a stray `header` token in their class).
+pub const UNLIKELY_MAX_SHARE: f64 = 0.35;
+/// `hidden` / `aria-hidden` sub-trees below this share of the page text are widgets;
+/// larger hidden sub-trees are lazy-loaded content and kept.
+pub const HIDDEN_MAX_SHARE: f64 = 0.05;
+
+// ---------------------------------------------------------------- chrome text patterns
+
+/// A block (line) of site chrome when the whole line is short: meta lines, buttons,
+/// breadcrumbs, pagination, footers, download/share boxes, doc info boxes. Only tested on
+/// lines of weight ≤ [`CHROME_LINE_MAX`]: a long paragraph that mentions 下载 is content.
+pub static CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)",
+        // breadcrumbs
+        r"^\s*[【\[]?\s*(当前位置|您现在的位置|您的位置|你的位置|你现在的位置|您所在的位置|您当前的位置|所在位置|现在位置|位置|當前位置|您現在的位置|您的位置|位置)\s*[:：]",
+        r"|(首页|首頁|主页|Home)\s*(>|＞|»|›|→|>>|/|\|)",
+        // print/close/font-size/share/favourite buttons
+        r"|打印本页|打印此页|打印文章|[【\[]\s*打印\s*[】\]]|[【\[]\s*关闭\s*[】\]]|关闭窗口|關閉視窗|列印本頁|文字大小|字号\s*[:：]|字體\s*[:：]|字体\s*[:：]|背景色\s*[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]",
+        r"|分享到|分享赚钱|一键分享|扫一扫|扫描二维码|微信扫|加入收藏|收藏本页|设为首页|設為首頁|加入最爱",
+        // footers
+        r"|版权所有|版權所有|版权声明|免责声明|免責聲明|Copyright|©|ICP备|ICP證|ICP证|公网安备|公網安備|网站标识码|網站標識碼|主办单位|主辦單位|承办单位|承辦單位|技术支持\s*[:：]|建议使用.*分辨率|最佳浏览|网站地图|網站地圖|联系我们|關於我們|关于我们|站长统计|不良信息举报",
+        // download, doc-share boxes, customer service
+        r"|点击下载|立即下载|下载文档|下载本文|下载此文档|免费下载|文档为\s*[A-Za-z0-9]+\s*格式|下载收益|此文档由|下载积分|开通VIP|网站客服|在线客服|客服\s*QQ|客服电话|^\s*ID\s*[:：]\s*\d+|^\s*大小\s*[:：]\s*[\d.]+\s*[KMG]?B|^\s*页数\s*[:：]\s*\d+|^\s*格式\s*[:：]\s*(DOCX?|PDF|PPTX?|XLSX?|TXT|WPS)(?-u:\b)",
+        // pagination, prev/next links
+        r"|上一篇|下一篇|上一頁|下一頁|上一页|下一页|^\s*(首页|尾页|末页)\s*$|共\s*\d+\s*页|当前第\s*\d+\s*页|第\s*\d+\s*页\s*[/／]\s*共",
+        // keyword and tag lines
+        r"|^\s*(关键词|关键字|標籤|标签|Tags?)\s*[:：]",
+        // feedback forms
+        r"|验\s*证\s*码|^\s*姓\s*名\s*[:：]|^\s*联系方式\s*[:：]|^\s*(电子邮箱|邮箱|手机号码|留言内容|提交|重置)\s*[:：]?\s*$",
+        // counters and ratings
+        r"|推荐度\s*[:：]|浏览次数\s*[:：]|点击数\s*[:：]|点击次数\s*[:：]|点击量\s*[:：]|阅读量\s*[:：]|^\s*(阅读|閱讀|浏览|瀏覽|访问量|人气)\s*[:：]\s*\d",
+    ))
+});
+/// Lines longer than this (weight) are never judged by [`CHROME_LINE`].
+pub const CHROME_LINE_MAX: u32 = 240;
+/// A meta label (`时间:` `作者:` …) opening a line marks it as chrome only when the line is
+/// this short (weight): `时间:2023-02-21 作者:… 字数:…` is chrome; a dated sentence in the
+/// report is not.
+pub const META_LINE_MAX: u32 = 150;
+/// Meta labels that mark a line only if it is short ([`META_LINE_MAX`]).
+pub static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*[【\[]?\s*(发布时间|发布日期|发文日期|更新时间|上传时间|录入时间|发表时间|信息来源|文章来源|稿件来源|来源|發佈時間|發布時間|更新時間|來源|责任编辑|作者|編輯|编辑|时间|日期|時間)\s*[:：]",
+    )
+});
+
+/// Headings of recommendation / notice sections: the whole small section they open is
+/// chrome (相关文章 lists with summaries, 温馨提示 notices, 猜你喜欢 …).
+pub static SECTION_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(相关文章|相關文章|相关阅读|相關閱讀|相关推荐|相关信息|相关链接|相关文档|相关搜索|相关下载|猜你喜欢|猜您喜欢|热门文章|熱門文章|热门推荐|热门文档|热门阅读|热门排行|热点文章|推荐阅读|推荐文章|精彩推荐|延伸阅读|最新文章|最新更新|你可能关注|您可能关注|你可能感兴趣|您可能感兴趣|你可能喜欢|您可能喜欢|随机推荐|温馨提示|溫馨提示|网友评论|发表评论|我要评论|相关评论|Related (Articles|Stories|Posts)|Most popular|You may also like)\s*[:：]?\s*$",
+    )
+});
+/// A section opened by a [`SECTION_HEAD`] is removed only when smaller than this share of
+/// the page's text weight (never the article itself).
+pub const SECTION_MAX_SHARE: f64 = 0.30;
+/// Text nodes longer than this (chars) are never section headings.
+pub const SECTION_HEAD_MAX_CHARS: usize = 60;
+
+/// Promotional blurbs content farms put before the report ("小编为您带来…希望对你有所帮助").
+/// Only judged on blocks of weight ≤ [`SEO_INTRO_MAX`].
+pub static SEO_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"小编|为您带来|为大家带来|为大家整理|为您整理|精心整理|精心收集|欢迎阅读|欢迎借鉴|欢迎参考|仅供参考|供大家参考|对你有所帮助|对您有所帮助|对大家有所帮助|对你有帮助|对您有帮助|希望能帮助|希望可以帮助|更多相关内容|更多精彩",
+    )
+});
+/// See [`SEO_INTRO`].
+pub const SEO_INTRO_MAX: u32 = 900;
+
+/// A short line ending in an ellipsis is a teaser of another page (summary boxes,
+/// related-list snippets), not content.
+pub fn is_teaser(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with("...") || t.ends_with('…') || t.ends_with("。。。")
+}
+/// Teasers are only recognized up to this weight.
+pub const TEASER_MAX: u32 = 450;
+
+/// A word-segmented keyword line: ≥ 4 space-separated short CJK/ASCII tokens, no
+/// punctuation (`2023 卫生局 行风 建设 上半年 工作 小结`).
+pub static KEYWORD_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*[\p{Han}A-Za-z0-9]{1,6}(\s+[\p{Han}A-Za-z0-9]{1,6}){3,}\s*$"));
+
+/// 篇1…篇N headings that split a page into several articles.
+pub static PIAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)",
+    )
+});
+
+/// 篇N headings are short lines (weight).
+pub const PIAN_HEADING_MAX: u32 = 200;
+
+/// Pagination text: `共2页` / `当前第1页` / `第1页/共2页`.
+pub static PAGE_TOTAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*页\s*[/／]\s*共\s*(\d{1,4})"));
+/// The current page number in pagination text.
+pub static PAGE_CURRENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"当前第\s*(\d{1,4})\s*页|第\s*(\d{1,4})\s*页\s*[/／]"));
+/// Link texts of next/previous page links.
+pub static NEXT_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(下一页|下页|下一頁|后一页|Next|next|›|»|>)\s*$"));
+/// See [`NEXT_TEXT`].
+pub static PREV_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(上一页|上页|上一頁|前一页|Prev|Previous|prev|‹|«|<)\s*$"));
+/// A page number in the URL (`1523871_2.html`, `?page=2`, `/page/2/`).
+pub static URL_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:_|-|/page/|[?&]page=|[?&]p=)(\d{1,4})(?:\.s?html?|/|$|&)"));
+
+// ---------------------------------------------------------------- block scoring
+
+/// A block whose linked text is more than this share of its text is navigation.
+pub const LINK_DENSITY_MAX: f64 = 0.5;
+/// …unless it still has this much unlinked text (weight): prose that cites many links
+/// (news sites wrap names in hover-card links) is a paragraph, not a menu.
+pub const PROSE_UNLINKED_MIN: u32 = 80;
+/// Blocks lighter than this without sentence punctuation count as furniture when
+/// scoring containers (menu items, labels); they are still output inside the content.
+pub const SHORT_BLOCK: u32 = 30;
+/// Penalty (weight units) of one short unpunctuated block when scoring containers.
+pub const SHORT_PENALTY: f64 = 6.0;
+/// Chrome lines count this many times their weight against a container.
+pub const CHROME_PENALTY: f64 = 1.0;
+/// Ancestor levels a block's value reaches (owner, parent, grandparent, …).
+pub const SCORE_LEVELS: usize = 5;
+/// Siblings of the best container scoring at least this share of it join the content
+/// (readability's 0.2): bodies split by an ad or an inline widget.
+pub const SIBLING_SHARE: f64 = 0.2;
+/// …and at least this absolute score (weight units, ≈ one sentence).
+pub const SIBLING_MIN: f64 = 30.0;
+/// How far up from the best element repeated same-class paragraph containers are looked for.
+pub const REPEAT_LEVELS: usize = 3;
+/// Sentence punctuation: blocks with it are prose.
+pub fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '；' | '，' | ',' | '.' | '!' | '?' | ';' | '：' | ':'
+    )
+}
+
+/// Sub-trees whose normalized text repeats an earlier sibling of at least this weight are
+/// dropped (sites that print the body twice, e.g. a hidden mobile copy).
+pub const DUPLICATE_MIN: u32 = 300;
+
+/// JSON-LD `articleBody` replaces the DOM text when the DOM found less than this share of it.
+pub const JSONLD_PREFER_RATIO: f64 = 0.5;
+/// Minimum weight for a JSON-LD articleBody to be considered.
+pub const JSONLD_MIN: u32 = 300;
+
+/// Data tables (rows of cells) versus layout tables: a table is data when it has no
+/// nested table, at least 2 rows, at least 2 cells in a row, and no cell heavier than this.
+pub const DATA_CELL_MAX: u32 = 300;
+
+/// Compiles one rule pattern.
+#[allow(clippy::expect_used)]
+fn re(pattern: &str) -> Regex {
+    // INVARIANT: every pattern is a literal of this file; `every_pattern_compiles` forces
+    // each one, so a typo fails the unit tests, never a page.
+    Regex::new(pattern).expect("rule patterns are literals checked by tests")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles() {
+        for (name, p) in [
+            ("UNLIKELY_CLASS", UNLIKELY_CLASS.as_str()),
+            ("OK_MAYBE", OK_MAYBE.as_str()),
+            ("CHROME_LINE", CHROME_LINE.as_str()),
+            ("META_LABEL", META_LABEL.as_str()),
+            ("SECTION_HEAD", SECTION_HEAD.as_str()),
+            ("SEO_INTRO", SEO_INTRO.as_str()),
+            ("KEYWORD_LINE", KEYWORD_LINE.as_str()),
+            ("PIAN_HEADING", PIAN_HEADING.as_str()),
+            ("PAGE_TOTAL", PAGE_TOTAL.as_str()),
+            ("PAGE_CURRENT", PAGE_CURRENT.as_str()),
+            ("URL_PAGE", URL_PAGE.as_str()),
+        ] {
+            assert!(!p.is_empty(), "{name}");
+        }
+        assert!(CHROME_LINE.is_match("当前位置:首页 > 政务公开"));
+        assert!(CHROME_LINE.is_match("【打印本页】 【关闭窗口】"));
+        assert!(!CHROME_LINE.is_match("今年上半年,我局在市委的领导下开展工作。"));
+        assert!(PIAN_HEADING.is_match("2023年某某工作计划篇3"));
+        assert!(KEYWORD_LINE.is_match("2023 卫生局 行风 建设 上半年"));
+    }
+}
