@@ -216,7 +216,7 @@ impl Selection {
         if self.is_empty() {
             return false;
         }
-        let reason_ok = self.reasons.is_empty() || self.reasons.iter().any(|r| *r == dl.reason);
+        let reason_ok = self.reasons.is_empty() || self.reasons.contains(&dl.reason);
         let host_ok =
             self.hosts.is_empty() || self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&dl.host));
         let age_ok = match self.older_than {
