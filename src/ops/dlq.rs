@@ -276,6 +276,7 @@ pub struct RequeueOutcome {
 /// answering one round trip each (measured: ~650 messages/s with `basic.get`).
 struct Scan {
     channel: Channel,
+    queue: String,
     consumer: lapin::Consumer,
     /// Messages in the queue when the scan started.
     depth: u64,
@@ -290,6 +291,11 @@ struct Scan {
 /// more than it has seen (someone else consumed part of it). The broker streams a ready
 /// queue in microseconds per message, so one second of silence is conclusive.
 const SCAN_IDLE: Duration = Duration::from_secs(1);
+
+/// Longest a scan waits for a message while the queue still shows ready ones. Under
+/// publisher flow control the broker can pause deliveries for seconds; beyond this the
+/// scan ends early (what it did not see stays in the DLQ, and the counts say so).
+const SCAN_STALL_MAX: Duration = Duration::from_secs(30);
 
 /// How long the command waits, after handing messages back, for the broker to show them
 /// as ready again, so that a command run right after this one sees them. A classic queue
@@ -324,6 +330,7 @@ impl Scan {
             .await?;
         Ok(Scan {
             channel,
+            queue: names.dlq.clone(),
             consumer,
             depth,
             budget,
@@ -338,13 +345,25 @@ impl Scan {
         if self.seen >= self.budget {
             return Ok(None);
         }
-        match tokio::time::timeout(SCAN_IDLE, self.consumer.next()).await {
-            Ok(Some(d)) => {
-                let d = d?;
-                self.seen += 1;
-                Ok(Some(d))
+        let started = tokio::time::Instant::now();
+        loop {
+            match tokio::time::timeout(SCAN_IDLE, self.consumer.next()).await {
+                Ok(Some(d)) => {
+                    let d = d?;
+                    self.seen += 1;
+                    return Ok(Some(d));
+                }
+                Ok(None) => return Ok(None),
+                Err(_) => {
+                    // Quiet. Done if the queue has nothing ready for us; if it does, the
+                    // broker is only slow (flow control while we publish): keep waiting,
+                    // up to a point.
+                    let ready = passive_depth(&self.channel, &self.queue).await?;
+                    if ready == 0 || started.elapsed() >= SCAN_STALL_MAX {
+                        return Ok(None);
+                    }
+                }
             }
-            Ok(None) | Err(_) => Ok(None),
         }
     }
 
