@@ -171,6 +171,9 @@ pub async fn run_with(
         politeness,
         metrics: metrics.clone(),
         extract_options: Arc::new(Options::default()),
+        extract_slots: Arc::new(Semaphore::new(
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
     };
 
     let inflight = InFlight::default();
