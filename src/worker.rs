@@ -202,7 +202,8 @@ pub async fn run_with(
         match end {
             SessionEnd::Shutdown(open) => {
                 drain(&mut tasks, &inflight, Duration::from_secs(w.shutdown_grace)).await;
-                if let Some((conn, channel)) = open {
+                if let Some(open) = open {
+                    let (conn, channel) = *open;
                     let _ = channel.close(200, "worker shutting down").await;
                     let _ = conn.close(200, "worker shutting down").await;
                 }
@@ -264,7 +265,7 @@ enum SessionEnd {
     /// Shutdown asked. The connection and the consuming channel are handed back so
     /// in-flight deliveries can still be acked during the grace period (dropping the
     /// channel would close it and turn every pending ack into a redelivery).
-    Shutdown(Option<(lapin::Connection, lapin::Channel)>),
+    Shutdown(Option<Box<(lapin::Connection, lapin::Channel)>>),
     Lost(QueueError),
 }
 
@@ -370,7 +371,7 @@ async fn session<F: Future<Output = ()>>(
                 in_flight = tasks.len(),
                 "Shutdown: consumer cancelled."
             );
-            SessionEnd::Shutdown(Some((conn, channel)))
+            SessionEnd::Shutdown(Some(Box::new((conn, channel))))
         }
     }
 }

@@ -133,12 +133,15 @@ fn extract_only(pages: &[(String, Vec<u8>)], n: usize, port: u16) -> (f64, usize
     (n as f64 / secs.max(1e-9), failed.load(Ordering::Relaxed))
 }
 
-async fn serve(pages: Arc<Vec<(String, Vec<u8>)>>) -> anyhow::Result<u16> {
+/// The pages served: (name, bytes), shared with the server task.
+type Pages = Arc<Vec<(String, Vec<u8>)>>;
+
+async fn serve(pages: Pages) -> anyhow::Result<u16> {
     use axum::extract::{Path as AxPath, State};
     use axum::http::header;
     use axum::response::IntoResponse;
     async fn page(
-        State(pages): State<Arc<Vec<(String, Vec<u8>)>>>,
+        State(pages): State<Pages>,
         AxPath(i): AxPath<usize>,
     ) -> axum::response::Response {
         let body = pages[i % pages.len()].1.clone();
