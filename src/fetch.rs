@@ -152,19 +152,21 @@ fn fmt_after(after: &Option<Duration>) -> String {
 /// the rest by class).
 pub fn status_reason(status: u16) -> &'static str {
     match status {
-        400 => "http_400",
-        401 => "http_401",
-        403 => "http_403",
-        404 => "http_404",
-        405 => "http_405",
-        406 => "http_406",
-        408 => "http_408",
-        410 => "http_410",
-        414 => "http_414",
-        429 => "http_429",
-        451 => "http_451",
         300..=399 => "http_3xx",
-        400..=499 => "http_4xx",
+        400..=499 => match status {
+            400 => "http_400",
+            401 => "http_401",
+            403 => "http_403",
+            404 => "http_404",
+            405 => "http_405",
+            406 => "http_406",
+            408 => "http_408",
+            410 => "http_410",
+            414 => "http_414",
+            429 => "http_429",
+            451 => "http_451",
+            _ => "http_4xx",
+        },
         500..=599 => "http_5xx",
         _ => "http_other",
     }

@@ -40,6 +40,8 @@ enum Command {
     Dlq(cmd::dlq::Args),
     /// Downstream events: tail the events exchange.
     Events(cmd::events::Args),
+    /// End-to-end benchmark: local pages → enqueue → one worker process → events.
+    Bench(cmd::bench::Args),
     /// Probe /healthz (the container HEALTHCHECK; slim images have no curl).
     #[command(hide = true)]
     Healthcheck(cmd::healthcheck::Args),
@@ -67,6 +69,7 @@ fn main() -> std::process::ExitCode {
                     Command::Replay(a) => cmd::replay::run(a).await,
                     Command::Dlq(a) => cmd::dlq::run(a).await,
                     Command::Events(a) => cmd::events::run(a).await,
+                    Command::Bench(a) => cmd::bench::run(a).await,
                     Command::Extract(_) | Command::Healthcheck(_) => Ok(()),
                 }
             }),

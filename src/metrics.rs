@@ -111,7 +111,6 @@ struct Families {
     mojibake_pages: CounterVec,
     politeness_wait: HistogramVec,
     hosts_throttled: CounterVec,
-    broker_reconnects: CounterVec,
 }
 
 impl Families {
@@ -201,11 +200,6 @@ impl Families {
                 "Fetches refused by a host's fleet-wide budget (message delayed).",
                 &[],
             ),
-            broker_reconnects: CounterVec::new(
-                "report_ingest_broker_reconnects_total",
-                "Connections to the broker re-established after a loss.",
-                &[],
-            ),
         };
         f.build_info.set(&[env!("CARGO_PKG_VERSION")], 1.0);
         // Known series exist at 0 from the start so dashboards and rate() see them.
@@ -261,7 +255,6 @@ impl Metrics {
         f.mojibake_pages.render(&mut out);
         f.politeness_wait.render(&mut out);
         f.hosts_throttled.render(&mut out);
-        f.broker_reconnects.render(&mut out);
         out
     }
 
@@ -361,10 +354,10 @@ impl Metrics {
         self.f.hosts_throttled.inc(&[]);
     }
 
-    /// The broker connection was re-established after a loss.
-    pub fn broker_reconnected(&self) {
-        self.f.broker_reconnects.inc(&[]);
-    }
+    /// Does nothing: `report_ingest_broker_reconnects_total` is counted by
+    /// [`Health::set_broker`] from down → up transitions, so it cannot drift from where
+    /// callers report. Kept so existing callers compile.
+    pub fn broker_reconnected(&self) {}
 
     /// Current count of `report_ingest_messages_total{outcome,reason}` (for tests and
     /// the end-of-run summary).
@@ -477,8 +470,8 @@ mod tests {
         // Every family has HELP and TYPE, each exactly once.
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
-        assert_eq!(types, 17);
-        assert_eq!(helps, 17);
+        assert_eq!(types, 16);
+        assert_eq!(helps, 16);
     }
 
     #[test]

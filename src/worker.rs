@@ -171,6 +171,9 @@ pub async fn run_with(
         politeness,
         metrics: metrics.clone(),
         extract_options: Arc::new(Options::default()),
+        extract_slots: Arc::new(Semaphore::new(
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
     };
 
     let inflight = InFlight::default();
@@ -197,9 +200,11 @@ pub async fn run_with(
         .await;
         health.set_broker(false);
         match end {
-            SessionEnd::Shutdown(conn) => {
+            SessionEnd::Shutdown(open) => {
                 drain(&mut tasks, &inflight, Duration::from_secs(w.shutdown_grace)).await;
-                if let Some(conn) = conn {
+                if let Some(open) = open {
+                    let (conn, channel) = *open;
+                    let _ = channel.close(200, "worker shutting down").await;
                     let _ = conn.close(200, "worker shutting down").await;
                 }
                 break;
@@ -257,7 +262,10 @@ impl InFlight {
 }
 
 enum SessionEnd {
-    Shutdown(Option<lapin::Connection>),
+    /// Shutdown asked. The connection and the consuming channel are handed back so
+    /// in-flight deliveries can still be acked during the grace period (dropping the
+    /// channel would close it and turn every pending ack into a redelivery).
+    Shutdown(Option<Box<(lapin::Connection, lapin::Channel)>>),
     Lost(QueueError),
 }
 
@@ -363,7 +371,7 @@ async fn session<F: Future<Output = ()>>(
                 in_flight = tasks.len(),
                 "Shutdown: consumer cancelled."
             );
-            SessionEnd::Shutdown(Some(conn))
+            SessionEnd::Shutdown(Some(Box::new((conn, channel))))
         }
     }
 }

@@ -52,33 +52,43 @@ fn help(path: &[&str]) -> Option<Help> {
     let text = String::from_utf8(out.stdout).unwrap();
     let mut h = Help::default();
     let flag_re = regex::Regex::new(r"--[a-z0-9][a-z0-9-]*").unwrap();
-    let env_re = regex::Regex::new(r"\[env: ([A-Z0-9_]+)").unwrap();
-    let default_re = regex::Regex::new(r"\[default: ([^\]]*)\]").unwrap();
+    let env_re = regex::Regex::new(r"\[env:\s+([A-Z0-9_]+)").unwrap();
+    let default_re = regex::Regex::new(r"\[default:\s+([^\]]*)\]").unwrap();
+    // Split into blocks: one per option (its line plus the wrapped description lines
+    // below it), so `[env: …]` and `[default: …]` wrapped onto the next line are found.
     let mut section = "";
-    let mut last_flag: Option<String> = None;
+    let mut blocks: Vec<(Option<String>, String)> = Vec::new();
     for line in text.lines() {
         if !line.starts_with(' ') && line.ends_with(':') {
             section = line.trim_end_matches(':');
+            blocks.push((None, String::new()));
             continue;
         }
-        if section == "Commands" {
+        if section == "Commands" && line.starts_with("  ") && !line.starts_with("      ") {
             if let Some(name) = line.split_whitespace().next() {
-                if line.starts_with("  ") && !line.starts_with("      ") {
-                    h.subcommands.insert(name.to_owned());
-                }
+                h.subcommands.insert(name.to_owned());
             }
         }
         let trimmed = line.trim_start();
         if trimmed.starts_with('-') {
-            last_flag = flag_re.find(trimmed).map(|m| m.as_str().to_owned());
+            let flag = flag_re.find(trimmed).map(|m| m.as_str().to_owned());
+            blocks.push((flag, String::new()));
         }
-        for m in flag_re.find_iter(line) {
+        if let Some((_, b)) = blocks.last_mut() {
+            b.push(' ');
+            b.push_str(trimmed);
+        } else {
+            blocks.push((None, trimmed.to_owned()));
+        }
+    }
+    for (flag, block) in &blocks {
+        for m in flag_re.find_iter(block) {
             h.flags.insert(m.as_str().to_owned());
         }
-        for c in env_re.captures_iter(line) {
+        for c in env_re.captures_iter(block) {
             h.envs.insert(c[1].to_owned());
         }
-        if let (Some(c), Some(f)) = (default_re.captures(line), &last_flag) {
+        if let (Some(f), Some(c)) = (flag, default_re.captures(block)) {
             h.defaults.insert(f.clone(), c[1].to_owned());
         }
     }

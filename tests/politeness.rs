@@ -261,3 +261,108 @@ async fn overrides_and_crawl_delay_slow_a_host_down() {
     assert!(r.is_ok(), "granted within the limit");
     assert!(waited > Duration::from_millis(300), "{waited:?}");
 }
+
+/// The issue's end-to-end check: two `report-ingest worker` processes (separate pools,
+/// each with 8 concurrent slots) share one local host at 5 requests/s and 2 concurrent
+/// fetches. The budget is measured where it matters: at the HTTP server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_worker_processes_stay_within_the_host_budget() {
+    const N: usize = 30;
+    const RATE: f64 = 5.0;
+    let server = support::http::TestServer::start().await;
+    let prefix = support::unique("polite_e2e");
+    let names = report_ingest::queue::Names::new(&prefix);
+    let conn = report_ingest::queue::connect(&support::broker_args(&prefix))
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    report_ingest::queue::declare(&ch, &names, &[1, 2])
+        .await
+        .unwrap();
+
+    let spawn_worker = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
+            .args([
+                "worker",
+                "--allow-private",
+                "--ignore-robots",
+                "--host-rate",
+                "5",
+                "--host-concurrency",
+                "2",
+                "--retry-delays",
+                "1,2",
+                "--concurrency",
+                "8",
+            ])
+            .env("AMQP_URL", support::AMQP_URL)
+            .env("DATABASE_URL", support::DATABASE_URL)
+            .env("REPORT_INGEST_PREFIX", &prefix)
+            .env("REPORT_INGEST_DB_SCHEMA", &prefix)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap()
+    };
+    let mut workers = [spawn_worker(), spawn_worker()];
+
+    // Each fetch takes 300 ms at the server: 5/s needs 1.5 fetches in flight on average,
+    // and 16 worker slots would happily run 16 at once without the budget.
+    let publisher = report_ingest::queue::Publisher::new(&conn).await.unwrap();
+    let bodies: Vec<String> = (0..N)
+        .map(|i| {
+            serde_json::json!({"url": server.url(&format!("/sleep/300?n={i}")), "force": true})
+                .to_string()
+        })
+        .collect();
+    publisher
+        .publish_many(
+            "",
+            &names.urls,
+            bodies.iter().map(|b| b.as_bytes()),
+            lapin::BasicProperties::default().with_content_type("application/json".into()),
+            64,
+        )
+        .await
+        .unwrap();
+
+    support::eventually(Duration::from_secs(60), "every URL fetched", || async {
+        (server.hits("/sleep/300") >= N).then_some(())
+    })
+    .await;
+    for w in &mut workers {
+        let _ = w.start_kill();
+    }
+
+    let times = server.hit_times("/sleep/300");
+    let span = times[times.len() - 1]
+        .duration_since(times[0])
+        .as_secs_f64();
+    let rate = (times.len() - 1) as f64 / span;
+    let max_in_flight = server.max_in_flight("/sleep/300");
+    let max_per_second = times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            times[i..]
+                .iter()
+                .take_while(|u| u.duration_since(*t) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap();
+    eprintln!(
+        "two workers: {} fetches in {span:.2} s = {rate:.2}/s (budget {RATE}/s), \
+         max {max_per_second} in any 1 s, max {max_in_flight} in flight (budget 2)",
+        times.len()
+    );
+    assert!(rate <= RATE * 1.05, "{rate:.2}/s over the budget");
+    assert!(rate >= RATE * 0.8, "{rate:.2}/s: budget underused");
+    assert!(
+        max_per_second <= RATE as usize + 1,
+        "{max_per_second} in 1 s"
+    );
+    assert!(max_in_flight <= 2, "{max_in_flight} concurrent fetches");
+}

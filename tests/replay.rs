@@ -384,6 +384,25 @@ async fn a_corrupt_raw_body_is_counted_failed_and_left_alone() {
 }
 
 #[tokio::test]
+async fn a_page_rejected_before_and_now_is_unchanged() {
+    let (s, _) = store("replay_rej").await;
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+    let stored = extract_page("https://a.example/doc.pdf", pdf);
+    assert!(
+        stored.error.is_some(),
+        "the extractor rejects a PDF: {stored:?}"
+    );
+    let saved = save_page(&s, "https://a.example/doc.pdf", pdf).await;
+    make_old(&s, saved.report_id, true).await;
+    let stats = replay::run(&s, &opts()).await.unwrap();
+    assert_eq!(
+        (stats.scanned, stats.unchanged, stats.failed),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_page_refetched_during_replay_is_not_overwritten() {
     let (s, _) = store("replay_race").await;
     let url = "https://a.example/race.html";
@@ -467,17 +486,36 @@ async fn replay_throughput() {
     let (s, schema) = store("replay_bench").await;
     let total_bytes: usize = (0..rows).map(|i| bodies[i % bodies.len()].len()).sum();
     let t = Instant::now();
-    for i in 0..rows {
-        let body = &bodies[i % bodies.len()];
-        save_page(&s, &format!("https://bench.example/{i}.html"), body).await;
+    {
+        use futures::stream::StreamExt;
+        let s = &s;
+        let bodies = &bodies;
+        futures::stream::iter(0..rows)
+            .map(|i| async move {
+                let body = &bodies[i % bodies.len()];
+                save_page(s, &format!("https://bench.example/{i}.html"), body).await;
+            })
+            .buffer_unordered(4)
+            .collect::<Vec<()>>()
+            .await;
     }
     println!(
         "loaded {rows} rows ({:.1} MB raw) in {:.1}s",
         total_bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
-    for threads in [1, 0] {
-        exec(&s, "UPDATE reports SET extractor_version = '0.0.1', report = jsonb_set(report, '{title}', '\"stale\"')").await;
+    let scenarios = [
+        ("same output", 1, "UPDATE reports SET extractor_version = '0.0.1'"),
+        ("same output", 0, "UPDATE reports SET extractor_version = '0.0.1'"),
+        (
+            "changed output",
+            0,
+            "UPDATE reports SET extractor_version = '0.0.1', report = jsonb_set(report, '{title}', '\"stale\"')",
+        ),
+    ];
+    for (what, threads, sql) in scenarios {
+        exec(&s, sql).await;
+        let cpu = cpu_seconds();
         let stats = replay::run(
             &s,
             &ReplayOptions {
@@ -489,7 +527,7 @@ async fn replay_throughput() {
         .await
         .unwrap();
         println!(
-            "schema {schema} threads {}: scanned {} changed {} unchanged {} failed {} in {:.2}s = {:.0} pages/s (extract {:.2}s)",
+            "schema {schema} {what}, threads {}: scanned {} changed {} unchanged {} failed {} in {:.2}s = {:.0} pages/s (extract+read {:.2}s, write {:.2}s)",
             if threads == 0 { "all".to_string() } else { threads.to_string() },
             stats.scanned,
             stats.changed,
@@ -497,8 +535,25 @@ async fn replay_throughput() {
             stats.failed,
             stats.elapsed.as_secs_f64(),
             stats.pages_per_sec(),
-            stats.extract_elapsed.as_secs_f64()
+            stats.extract_elapsed.as_secs_f64(),
+            stats.write_elapsed.as_secs_f64(),
+        );
+        let cpu = cpu_seconds() - cpu;
+        println!(
+            "  replay process CPU {cpu:.2}s = {:.0} pages per CPU-second (load average now {})",
+            stats.scanned as f64 / cpu,
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim()
         );
         assert_eq!(stats.scanned as usize, rows);
     }
+}
+
+/// User + system CPU seconds of this process so far (Linux `/proc/self/stat`, 100 Hz ticks).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / 100.0
 }

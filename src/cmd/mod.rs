@@ -1,4 +1,5 @@
 //! One file per subcommand: argument struct + `run`.
+pub mod bench;
 pub mod dlq;
 pub mod enqueue;
 pub mod events;

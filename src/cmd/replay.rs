@@ -76,12 +76,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             "dry_run": args.dry_run,
             "seconds": stats.elapsed.as_secs_f64(),
             "extract_seconds": stats.extract_elapsed.as_secs_f64(),
+            "write_seconds": stats.write_elapsed.as_secs_f64(),
             "pages_per_sec": stats.pages_per_sec(),
         });
         println!("{doc}");
     } else {
         println!(
-            "replay with extractor {EXTRACTOR_VERSION}{}: scanned {}, changed {}, unchanged {}, failed {}, superseded {} in {:.2}s ({:.1} pages/s; extraction {:.2}s)",
+            "replay with extractor {EXTRACTOR_VERSION}{}: scanned {}, changed {}, unchanged {}, failed {}, superseded {} in {:.2}s ({:.1} pages/s; read+extract {:.2}s, write {:.2}s)",
             if args.dry_run { " (dry run)" } else { "" },
             stats.scanned,
             stats.changed,
@@ -91,6 +92,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             stats.elapsed.as_secs_f64(),
             stats.pages_per_sec(),
             stats.extract_elapsed.as_secs_f64(),
+            stats.write_elapsed.as_secs_f64(),
         );
         if stats.changed > 0 && !args.dry_run {
             println!(

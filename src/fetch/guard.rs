@@ -144,9 +144,7 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), FetchError> {
     }
     match url.host() {
         None => Err(FetchError::Malformed("URL has no host".into())),
-        Some(Host::Domain(d)) if d.is_empty() => {
-            Err(FetchError::Malformed("URL has no host".into()))
-        }
+        Some(Host::Domain("")) => Err(FetchError::Malformed("URL has no host".into())),
         Some(Host::Domain(_)) => Ok(()),
         Some(Host::Ipv4(v4)) => {
             check_ip(&v4.to_string(), IpAddr::V4(v4), allow_private).map_err(FetchError::Blocked)

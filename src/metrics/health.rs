@@ -25,6 +25,8 @@ struct Inner {
     last_beat_ms: AtomicU64,
     stale_after: Duration,
     broker: AtomicBool,
+    /// Times the broker went from down to up (the first connection included).
+    broker_ups: AtomicU64,
     db: AtomicBool,
     draining: AtomicBool,
 }
@@ -55,6 +57,7 @@ impl Health {
                 last_beat_ms: AtomicU64::new(0),
                 stale_after,
                 broker: AtomicBool::new(false),
+                broker_ups: AtomicU64::new(0),
                 db: AtomicBool::new(false),
                 draining: AtomicBool::new(false),
             }),
@@ -67,9 +70,22 @@ impl Health {
         self.inner.last_beat_ms.store(ms, Ordering::Relaxed);
     }
 
-    /// The broker connection is up (true) or lost (false).
+    /// The broker connection is up (true) or lost (false). Each down → up transition
+    /// after the first connection counts as a reconnect (see [`Health::broker_reconnects`]),
+    /// so the count does not depend on where callers report.
     pub fn set_broker(&self, up: bool) {
-        self.inner.broker.store(up, Ordering::Relaxed);
+        let was = self.inner.broker.swap(up, Ordering::Relaxed);
+        if up && !was {
+            self.inner.broker_ups.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Broker connections re-established after a loss.
+    pub fn broker_reconnects(&self) -> u64 {
+        self.inner
+            .broker_ups
+            .load(Ordering::Relaxed)
+            .saturating_sub(1)
     }
 
     /// The database is reachable (true) or not (false).
@@ -148,6 +164,12 @@ impl Health {
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
+        let name = "report_ingest_broker_reconnects_total";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Broker connections re-established after a loss.\n# TYPE {name} counter\n{name} {}",
+            self.broker_reconnects()
+        );
         let name = "report_ingest_heartbeat_age_seconds";
         let _ = writeln!(
             out,
@@ -176,6 +198,8 @@ mod tests {
         h.clone().set_broker(false); // clones share state
         assert!(!h.ready());
         h.set_broker(true);
+        h.set_broker(true); // already up: not a reconnect
+        assert_eq!(h.broker_reconnects(), 1, "one loss, one reconnect");
         h.set_draining();
         assert!(!h.ready());
         assert!(h.live());
@@ -200,6 +224,10 @@ mod tests {
         assert!(s.contains("\nreport_ingest_db_connected 1\n"), "{s}");
         assert!(s.contains("\nreport_ingest_broker_connected 0\n"), "{s}");
         assert!(s.contains("\nreport_ingest_ready 0\n"), "{s}");
+        assert!(
+            s.contains("\nreport_ingest_broker_reconnects_total 0\n"),
+            "{s}"
+        );
         assert!(
             s.contains("# TYPE report_ingest_heartbeat_age_seconds gauge"),
             "{s}"

@@ -222,14 +222,18 @@ pub fn pretty(body: &[u8]) -> String {
         ("doc_type", "/data/doc_type"),
         ("articles", "/data/article_count"),
         ("figures", "/data/figure_count"),
-        ("unchanged", "/data/unchanged"),
-        ("old_version", "/data/old_version"),
-        ("new_version", "/data/new_version"),
         ("id", "/data/id"),
     ] {
         if let Some(val) = s(ptr) {
             line.push_str(&format!(" {key}={val}"));
         }
+    }
+    if v.pointer("/data/unchanged") == Some(&serde_json::Value::Bool(true)) {
+        line.push_str(" unchanged");
+    }
+    if let Some(old) = s("/data/old_extractor_version") {
+        let new = s("/data/extractor_version").unwrap_or_else(|| "?".into());
+        line.push_str(&format!(" extractor={old}->{new}"));
     }
     line
 }
@@ -251,8 +255,13 @@ mod tests {
             pretty(ev),
             "2026-01-01T00:00:00Z report.failed    https://h.example/x reason=http_404 attempts=1"
         );
-        let ev = br#"{"type":"report.completed","time":"t","subject":"u","data":{"title":"A\n title","article_count":2}}"#;
-        assert_eq!(pretty(ev), "t report.completed u \"A title\" articles=2");
+        let ev = br#"{"type":"report.completed","time":"t","subject":"u","data":{"title":"A\n title","article_count":2,"unchanged":true}}"#;
+        assert_eq!(
+            pretty(ev),
+            "t report.completed u \"A title\" articles=2 unchanged"
+        );
+        let ev = br#"{"type":"report.changed","time":"t","subject":"u","data":{"unchanged":false,"extractor_version":"2","old_extractor_version":"1"}}"#;
+        assert_eq!(pretty(ev), "t report.changed   u extractor=1->2");
         assert_eq!(pretty(b"\xff"), "<not JSON: 1 bytes>");
     }
 

@@ -97,11 +97,7 @@ pub(crate) fn strip_nul(s: &str) -> Cow<'_, str> {
 
 fn strip_nul_value(v: &mut Value) {
     match v {
-        Value::String(s) => {
-            if s.contains('\0') {
-                *s = s.replace('\0', "");
-            }
-        }
+        Value::String(s) if s.contains('\0') => *s = s.replace('\0', ""),
         Value::Array(a) => a.iter_mut().for_each(strip_nul_value),
         Value::Object(o) => {
             let bad: Vec<String> = o.keys().filter(|k| k.contains('\0')).cloned().collect();

@@ -28,7 +28,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -40,7 +39,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use bytes::Bytes;
-use futures::StreamExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// A page served at a fixed path.
@@ -481,47 +479,70 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 }
 
-/// A gzip stream inflating to `mib` MiB of spaces, compressed lazily chunk by chunk as the
-/// client pulls (stops when the client goes away).
+/// A gzip stream inflating to `mib` MiB of spaces, produced as the client pulls (it stops
+/// when the client goes away) and never built in memory.
+///
+/// One MiB of spaces is deflated once with a full flush, which resets the compressor's
+/// history and byte-aligns the output: that segment (~1 KiB) can be repeated any number of
+/// times to form a valid raw deflate stream. The gzip header, `mib` copies of it (64 per
+/// chunk), a final empty block and the CRC-32/length trailer make a valid gzip member.
 fn gzip_bomb(
     mib: u64,
     sent: Arc<AtomicU64>,
 ) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
-    struct St {
-        enc: Option<flate2::write::GzEncoder<Vec<u8>>>,
-        left: u64,
-    }
+    const SEGMENTS_PER_CHUNK: u64 = 64;
     let block = vec![b' '; 1 << 20];
-    let st = St {
-        enc: Some(flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::best(),
-        )),
-        left: mib,
-    };
-    futures::stream::unfold(st, move |mut st| {
-        let block = block.clone();
+    let mut comp = flate2::Compress::new(flate2::Compression::best(), false);
+    let mut segment = Vec::with_capacity(64 * 1024);
+    comp.compress_vec(&block, &mut segment, flate2::FlushCompress::Full)
+        .unwrap();
+    assert_eq!(
+        comp.total_in(),
+        block.len() as u64,
+        "segment buffer too small"
+    );
+    let mut last = Vec::with_capacity(64);
+    comp.compress_vec(&[], &mut last, flate2::FlushCompress::Finish)
+        .unwrap();
+    let segment = Bytes::from(segment);
+
+    // 0: header, 1..: segments, then the end.
+    let header = Bytes::from_static(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    futures::stream::unfold((0u64, false), move |(done, ended)| {
+        let segment = segment.clone();
+        let last = last.clone();
         let sent = sent.clone();
+        let header = header.clone();
+        let block_len = block.len();
         async move {
-            let mut enc = st.enc.take()?;
-            loop {
-                if st.left == 0 {
-                    let out = enc.finish().ok()?;
-                    sent.fetch_add(out.len() as u64, Ordering::Relaxed);
-                    return Some((Ok(Bytes::from(out)), st));
-                }
-                enc.write_all(&block).ok()?;
-                st.left -= 1;
-                let out = std::mem::take(enc.get_mut());
-                if !out.is_empty() {
-                    sent.fetch_add(out.len() as u64, Ordering::Relaxed);
-                    st.enc = Some(enc);
-                    return Some((Ok(Bytes::from(out)), st));
-                }
+            if ended {
+                return None;
             }
+            let mut out = Vec::new();
+            if done == 0 {
+                out.extend_from_slice(&header);
+            }
+            let n = (mib - done).min(SEGMENTS_PER_CHUNK);
+            for _ in 0..n {
+                out.extend_from_slice(&segment);
+            }
+            let done = done + n;
+            let mut end = false;
+            if done == mib {
+                out.extend_from_slice(&last);
+                let mut crc = flate2::Crc::new();
+                let spaces = vec![b' '; block_len];
+                for _ in 0..mib {
+                    crc.update(&spaces);
+                }
+                out.extend_from_slice(&crc.sum().to_le_bytes());
+                out.extend_from_slice(&((mib * block_len as u64) as u32).to_le_bytes());
+                end = true;
+            }
+            sent.fetch_add(out.len() as u64, Ordering::Relaxed);
+            Some((Ok(Bytes::from(out)), (done, end)))
         }
     })
-    .boxed()
 }
 
 /// Accepts connections and resets, before any response, those whose first request is

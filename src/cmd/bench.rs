@@ -1,0 +1,370 @@
+//! `report-ingest bench`: the end-to-end benchmark of issue 4.
+//!
+//! 1. Loads the benchmark pages (`.html` and `.html.gz` under the given paths) and
+//!    cycles them to `--pages` URLs.
+//! 2. Extract-only: runs the extractor over those same pages on every core and times it.
+//! 3. Serves them from an in-process HTTP server on 127.0.0.1, enqueues one message per
+//!    page (meta carries the enqueue time in µs), starts ONE worker process (this binary,
+//!    default concurrency unless `--concurrency`), reads the events from a queue bound to
+//!    the events exchange until every message has one, and stops the worker (SIGTERM).
+//! 4. Prints end-to-end pages/s, enqueue→event latency p50/p99, worker peak RSS
+//!    (`VmHWM` of `/proc/<pid>/status`), and extract-only pages/s.
+//!
+//! Every run uses a fresh prefix and schema (dropped afterwards unless `--keep`).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+};
+use lapin::types::FieldTable;
+use lapin::BasicProperties;
+use report_ingest::config::{BrokerArgs, DbArgs};
+use report_ingest::extract::{self, Input, Options};
+use report_ingest::queue::{self, publisher::PUBLISH_WINDOW, Names, Publisher};
+use report_ingest::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Directories (searched recursively) or files with the pages to serve.
+    #[arg(default_values = ["/work/shared/bench/article-extraction-benchmark/html", "/work/shared/corpus/dev"])]
+    pub paths: Vec<PathBuf>,
+    /// Pages served and processed (the page set is cycled).
+    #[arg(long, default_value_t = 5000)]
+    pub pages: usize,
+    /// Worker concurrency; default: the worker's own default.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Give up waiting for events after this many seconds.
+    #[arg(long, default_value_t = 900)]
+    pub timeout: u64,
+    /// `RUST_LOG` filter of the worker process.
+    #[arg(long, default_value = "warn")]
+    pub worker_log: String,
+    /// Keep the bench schema and queues afterwards.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        if p.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(p)?.filter_map(Result::ok).collect();
+            entries.sort_by_key(|e| e.path());
+            for e in entries {
+                walk(&e.path(), out)?;
+            }
+        } else {
+            let name = p.to_string_lossy();
+            if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".html.gz") {
+                out.push(p.to_owned());
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        walk(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
+    }
+    let mut pages = Vec::with_capacity(files.len());
+    for f in files {
+        let name = f.to_string_lossy().into_owned();
+        let bytes = if name.ends_with(".gz") {
+            // gzip(1) rather than a decompression crate: the bench is the only user.
+            let out = std::process::Command::new("gzip")
+                .arg("-dc")
+                .arg(&f)
+                .output()
+                .with_context(|| format!("gzip -dc {name}"))?;
+            anyhow::ensure!(out.status.success(), "gzip -dc {name} failed");
+            out.stdout
+        } else {
+            let mut v = Vec::new();
+            std::fs::File::open(&f)?.read_to_end(&mut v)?;
+            v
+        };
+        pages.push((name, bytes));
+    }
+    anyhow::ensure!(
+        !pages.is_empty(),
+        "no .html / .html.gz pages under {paths:?}"
+    );
+    Ok(pages)
+}
+
+/// Extract-only throughput of `n` pages (cycling `pages`) on every core.
+fn extract_only(pages: &[(String, Vec<u8>)], n: usize, port: u16) -> (f64, usize) {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let next = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(0);
+    let opts = Options::default();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let (_, body) = &pages[i % pages.len()];
+                let url = format!("http://127.0.0.1:{port}/p/{i}");
+                let input = Input {
+                    bytes: body,
+                    url: Some(&url),
+                    content_type: Some("text/html"),
+                };
+                if extract::extract(&input, &opts).is_err() {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let secs = start.elapsed().as_secs_f64();
+    (n as f64 / secs.max(1e-9), failed.load(Ordering::Relaxed))
+}
+
+/// The pages served: (name, bytes), shared with the server task.
+type Pages = Arc<Vec<(String, Vec<u8>)>>;
+
+async fn serve(pages: Pages) -> anyhow::Result<u16> {
+    use axum::extract::{Path as AxPath, State};
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    async fn page(
+        State(pages): State<Pages>,
+        AxPath(i): AxPath<usize>,
+    ) -> axum::response::Response {
+        let body = pages[i % pages.len()].1.clone();
+        ([(header::CONTENT_TYPE, "text/html")], body).into_response()
+    }
+    let app = axum::Router::new()
+        .route("/p/{i}", axum::routing::get(page))
+        .with_state(pages);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(port)
+}
+
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+pub async fn run(mut args: Args) -> anyhow::Result<()> {
+    let pages = Arc::new(load(&args.paths)?);
+    let n = args.pages.max(1);
+    println!("bench: {} distinct pages cycled to {n} URLs", pages.len());
+    let port = serve(Arc::clone(&pages)).await?;
+
+    let (ex_rate, ex_failed) = {
+        let pages = Arc::clone(&pages);
+        tokio::task::spawn_blocking(move || extract_only(&pages, n, port)).await?
+    };
+    println!(
+        "extract-only: {ex_rate:.1} pages/s on {} threads ({ex_failed} rejected)",
+        std::thread::available_parallelism().map_or(1, |t| t.get())
+    );
+
+    let run_id = format!("bench_{:08x}", rand::random::<u32>());
+    args.broker.prefix = run_id.clone();
+    args.db.db_schema = run_id.clone();
+    let names = Names::new(&run_id);
+    let store = Store::connect(&args.db).await?;
+    store
+        .migrate()
+        .await
+        .context("migrating the bench schema")?;
+    let conn = queue::connect(&args.broker).await?;
+    let publisher = Publisher::new(&conn).await?;
+    let delays = [5u64, 60, 600];
+    queue::declare(publisher.channel(), &names, &delays).await?;
+    let channel = conn.create_channel().await?;
+    let events_q = format!("{run_id}.bench-events");
+    channel
+        .queue_declare(
+            &events_q,
+            QueueDeclareOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .queue_bind(
+            &events_q,
+            &names.events_exchange,
+            "#",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .basic_qos(1000, lapin::options::BasicQosOptions::default())
+        .await?;
+    let mut events = channel
+        .basic_consume(
+            &events_q,
+            "bench",
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+
+    let exe = std::env::current_exe().context("locating this binary")?;
+    let mut cmd = tokio::process::Command::new(exe);
+    cmd.arg("worker")
+        .args(["--prefix", &run_id, "--db-schema", &run_id])
+        .args(["--allow-private", "--ignore-robots", "--no-migrate"])
+        // Politeness off (one local host would otherwise be the bottleneck being measured).
+        .args([
+            "--host-rate",
+            "0",
+            "--host-concurrency",
+            "0",
+            "--per-host",
+            "1024",
+        ])
+        .env("AMQP_URL", args.broker.amqp_url.expose())
+        .env("DATABASE_URL", args.db.database_url.expose())
+        .env("RUST_LOG", &args.worker_log)
+        .kill_on_drop(true);
+    if let Some(c) = args.concurrency {
+        cmd.args(["--concurrency", &c.to_string()]);
+    }
+    let mut child = cmd.spawn().context("starting the worker")?;
+    let pid = child.id().unwrap_or(0);
+
+    let started = Instant::now();
+    let bodies: Vec<Vec<u8>> = (0..n)
+        .map(|i| {
+            serde_json::to_vec(&serde_json::json!({
+                "url": format!("http://127.0.0.1:{port}/p/{i}"),
+                "meta": {"enq_us": now_us()},
+            }))
+        })
+        .collect::<Result<_, _>>()?;
+    let confirmed = publisher
+        .publish_many(
+            "",
+            &names.urls,
+            &bodies,
+            BasicProperties::default().with_content_type("application/json".into()),
+            PUBLISH_WINDOW,
+        )
+        .await?;
+    println!(
+        "enqueued {confirmed} in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut latencies = Vec::with_capacity(n);
+    let (mut completed, mut failed) = (0usize, 0usize);
+    let mut reasons = std::collections::BTreeMap::<String, usize>::new();
+    let mut peak_kb = 0u64;
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let mut last_rss = Instant::now();
+    while completed + failed < n && Instant::now() < deadline {
+        let next = tokio::time::timeout(Duration::from_secs(5), events.next()).await;
+        if last_rss.elapsed() > Duration::from_millis(500) {
+            peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+            last_rss = Instant::now();
+        }
+        let d = match next {
+            Ok(Some(Ok(d))) => d,
+            Ok(_) => anyhow::bail!("event consumer ended"),
+            Err(_) => continue,
+        };
+        let got = now_us();
+        let v: serde_json::Value = serde_json::from_slice(&d.data).unwrap_or_default();
+        let _ = d.acker.ack(BasicAckOptions::default()).await;
+        match v["type"].as_str() {
+            Some("report.completed") => completed += 1,
+            Some("report.failed") => {
+                failed += 1;
+                let r = v["data"]["reason"].as_str().unwrap_or("?").to_owned();
+                *reasons.entry(r).or_default() += 1;
+            }
+            _ => continue,
+        }
+        if let Some(t) = v["data"]["meta"]["enq_us"].as_i64() {
+            latencies.push((got - t) as f64 / 1000.0);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+    if pid != 0 {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
+
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let done = completed + failed;
+    let e2e = done as f64 / elapsed.max(1e-9);
+    println!("end-to-end: {done}/{n} messages ({completed} stored, {failed} dead-lettered {reasons:?}) in {elapsed:.1} s = {e2e:.1} pages/s");
+    println!(
+        "enqueue→event latency: p50 {:.0} ms, p99 {:.0} ms (all {n} enqueued at once: dominated by queueing)",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99)
+    );
+    println!("worker peak RSS (VmHWM): {:.1} MB", peak_kb as f64 / 1024.0);
+    println!(
+        "extract-only: {ex_rate:.1} pages/s; end-to-end / extract-only = {:.0}%",
+        100.0 * e2e / ex_rate.max(1e-9)
+    );
+
+    if !args.keep {
+        for q in [events_q.clone(), names.urls.clone(), names.dlq.clone()]
+            .into_iter()
+            .chain(delays.iter().map(|d| names.retry_queue(*d)))
+        {
+            let _ = channel
+                .queue_delete(&q, QueueDeleteOptions::default())
+                .await;
+        }
+        for ex in [&names.ingest_exchange, &names.events_exchange] {
+            let _ = channel
+                .exchange_delete(ex, lapin::options::ExchangeDeleteOptions::default())
+                .await;
+        }
+        let client = store.pool().get().await?;
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{run_id}\" CASCADE"))
+            .await?;
+    }
+    let _ = conn.close(200, "bench done").await;
+    anyhow::ensure!(
+        done == n,
+        "only {done} of {n} messages ended before the timeout"
+    );
+    Ok(())
+}

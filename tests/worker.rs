@@ -1,0 +1,509 @@
+//! The worker end to end against the real RabbitMQ and PostgreSQL on 127.0.0.1 and a real
+//! local HTTP server: rows, events (read from a queue bound to the events exchange) and
+//! dead letters are asserted, not just outcomes. Each test has its own prefix and schema.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Channel, Connection};
+use report_ingest::metrics::{Health, Metrics};
+use report_ingest::queue::names::headers;
+use report_ingest::queue::{self, Names, Publisher};
+use report_ingest::worker::{self, Settings};
+use serde_json::Value;
+use support::http::TestServer;
+
+const PAGE_UTF8: &[u8] = include_bytes!("../examples/pages/utf8-2023-yiyuan-gongzuo-zongjie.html");
+const PAGE_GBK: &[u8] = include_bytes!("../examples/pages/gbk-2024-jiedao-gongzuo-jihua.html");
+
+struct Env {
+    prefix: String,
+    names: Names,
+    server: TestServer,
+    conn: Connection,
+    channel: Channel,
+    publisher: Publisher,
+    events_queue: String,
+    pg: tokio_postgres::Client,
+    settings: Settings,
+}
+
+struct RunningWorker {
+    stop: tokio::sync::oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<Result<(), worker::WorkerError>>,
+}
+
+impl RunningWorker {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(30), self.handle)
+            .await
+            .expect("worker stops within 30 s")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+impl Env {
+    async fn new(tag: &str) -> Env {
+        let prefix = support::unique(tag);
+        let names = Names::new(&prefix);
+        let server = TestServer::start().await;
+        let settings = Settings {
+            broker: support::broker_args(&prefix),
+            db: support::db_args(&prefix),
+            fetch: support::fetch_args(),
+            politeness: support::politeness_args(),
+            worker: support::worker_args(),
+        };
+        let conn = queue::connect(&settings.broker).await.unwrap();
+        let publisher = Publisher::new(&conn).await.unwrap();
+        queue::declare(publisher.channel(), &names, &settings.worker.retry_delays)
+            .await
+            .unwrap();
+        let channel = conn.create_channel().await.unwrap();
+        let events_queue = format!("{prefix}.test-events");
+        channel
+            .queue_declare(
+                &events_queue,
+                QueueDeclareOptions {
+                    auto_delete: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        channel
+            .queue_bind(
+                &events_queue,
+                &names.events_exchange,
+                "#",
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        let (pg, pg_conn) = tokio_postgres::connect(support::DATABASE_URL, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(pg_conn);
+        Env {
+            prefix,
+            names,
+            server,
+            conn,
+            channel,
+            publisher,
+            events_queue,
+            pg,
+            settings,
+        }
+    }
+
+    fn start_worker(&self) -> RunningWorker {
+        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+        let settings = self.settings.clone();
+        let handle = tokio::spawn(worker::run_with(
+            settings,
+            Metrics::new(),
+            Health::new(),
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        RunningWorker { stop, handle }
+    }
+
+    async fn publish_raw(&self, body: &[u8]) {
+        self.publisher
+            .publish(
+                "",
+                &self.names.urls,
+                body,
+                BasicProperties::default().with_content_type("application/json".into()),
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn enqueue(&self, msg: Value) {
+        self.publish_raw(&serde_json::to_vec(&msg).unwrap()).await;
+    }
+
+    /// Reads events until `n` arrived (or fails after `timeout`).
+    async fn events(&self, n: usize, timeout: Duration) -> Vec<Value> {
+        let mut got = Vec::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while got.len() < n {
+            match self
+                .channel
+                .basic_get(&self.events_queue, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                Some(m) => {
+                    assert_eq!(
+                        m.delivery
+                            .properties
+                            .content_type()
+                            .as_ref()
+                            .map(|s| s.as_str()),
+                        Some("application/cloudevents+json")
+                    );
+                    got.push(serde_json::from_slice(&m.delivery.data).unwrap());
+                }
+                None => {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "timed out with {} of {n} events: {got:#?}",
+                        got.len()
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        got
+    }
+
+    /// Everything in the DLQ: (headers, body).
+    async fn dead_letters(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<(HashMap<String, String>, Vec<u8>)> {
+        let mut got = Vec::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while got.len() < n {
+            match self
+                .channel
+                .basic_get(&self.names.dlq, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                Some(m) => {
+                    let mut h = HashMap::new();
+                    if let Some(t) = m.delivery.properties.headers() {
+                        for (k, v) in t.inner() {
+                            let s = match v {
+                                AMQPValue::LongString(s) => {
+                                    String::from_utf8_lossy(s.as_bytes()).into_owned()
+                                }
+                                AMQPValue::LongLongInt(i) => i.to_string(),
+                                other => format!("{other:?}"),
+                            };
+                            h.insert(k.to_string(), s);
+                        }
+                    }
+                    got.push((h, m.delivery.data));
+                }
+                None => {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "timed out with {} of {n} dead letters",
+                        got.len()
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        got
+    }
+
+    async fn report_rows(&self, url: &str) -> i64 {
+        self.pg
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM \"{}\".reports WHERE url = $1",
+                    self.prefix
+                ),
+                &[&url],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    async fn queue_len(&self, queue: &str) -> u32 {
+        self.channel
+            .queue_declare(
+                queue,
+                QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap()
+            .message_count()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stores_a_page_and_emits_a_complete_event_then_unchanged_on_repeat() {
+    let env = Env::new("w_store").await;
+    env.server.add_page(
+        "/r/summary.html",
+        Some("text/html; charset=utf-8"),
+        PAGE_UTF8,
+    );
+    env.server
+        .add_page("/r/plan.html", Some("text/html"), PAGE_GBK);
+    let w = env.start_worker();
+    let url = env.server.url("/r/summary.html");
+    env.enqueue(serde_json::json!({"url": url, "id": "caller-1", "meta": {"batch": 7}}))
+        .await;
+    let ev = env.events(1, Duration::from_secs(30)).await.remove(0);
+    assert_eq!(ev["specversion"], "1.0");
+    assert_eq!(ev["type"], "report.completed");
+    assert_eq!(ev["subject"], url.as_str());
+    let d = &ev["data"];
+    for field in [
+        "report_id",
+        "url",
+        "final_url",
+        "title",
+        "doc_type",
+        "published",
+        "article_count",
+        "figure_count",
+        "content_sha256",
+        "extractor_version",
+    ] {
+        assert!(d.get(field).is_some(), "data.{field} missing: {d:#}");
+    }
+    assert_eq!(d["url"], url.as_str());
+    assert_eq!(d["final_url"], url.as_str());
+    assert_eq!(d["id"], "caller-1");
+    assert_eq!(d["meta"], serde_json::json!({"batch": 7}));
+    assert_eq!(d["unchanged"], false);
+    assert!(d["article_count"].as_u64().unwrap() >= 1);
+    assert_eq!(d["content_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(env.report_rows(&url).await, 1);
+
+    // The stored row carries the page: raw bytes, status, the report JSON.
+    let row = env
+        .pg
+        .query_one(
+            &format!(
+                "SELECT id, http_status, content_sha256, updated_at::text FROM \"{}\".reports WHERE url = $1",
+                env.prefix
+            ),
+            &[&url],
+        )
+        .await
+        .unwrap();
+    let (id, status, sha, updated): (i64, i32, String, String) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert_eq!(id, d["report_id"].as_i64().unwrap());
+    assert_eq!(status, 200);
+    assert_eq!(sha, d["content_sha256"].as_str().unwrap());
+
+    // Same URL, same content: no row changes, the event says unchanged, same event id.
+    env.enqueue(serde_json::json!({"url": url})).await;
+    let ev2 = env.events(1, Duration::from_secs(30)).await.remove(0);
+    assert_eq!(ev2["type"], "report.completed");
+    assert_eq!(ev2["data"]["unchanged"], true);
+    assert_eq!(ev2["id"], ev["id"], "event id is deterministic");
+    assert_eq!(env.report_rows(&url).await, 1);
+    let updated2: String = env
+        .pg
+        .query_one(
+            &format!(
+                "SELECT updated_at::text FROM \"{}\".reports WHERE url = $1",
+                env.prefix
+            ),
+            &[&url],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        updated, updated2,
+        "an unchanged page must not touch the row"
+    );
+
+    // A GBK page with no charset in the header is stored too, as a bare-URL message.
+    let gbk = env.server.url("/r/plan.html");
+    env.publish_raw(gbk.as_bytes()).await;
+    let ev3 = env.events(1, Duration::from_secs(30)).await.remove(0);
+    assert_eq!(ev3["type"], "report.completed", "{ev3:#}");
+    assert_eq!(env.report_rows(&gbk).await, 1);
+    assert_eq!(env.queue_len(&env.names.urls).await, 0);
+    assert_eq!(env.queue_len(&env.names.dlq).await, 0);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_500_then_200_is_stored_after_a_retry() {
+    let env = Env::new("w_flaky").await;
+    let w = env.start_worker();
+    let url = env.server.url("/flaky/1/report");
+    env.enqueue(serde_json::json!({"url": url})).await;
+    let ev = env.events(1, Duration::from_secs(30)).await.remove(0);
+    assert_eq!(ev["type"], "report.completed", "{ev:#}");
+    assert_eq!(
+        env.server.hits("/flaky/1/report"),
+        2,
+        "one failure, one success"
+    );
+    assert_eq!(env.report_rows(&url).await, 1);
+    assert_eq!(env.queue_len(&env.names.dlq).await, 0);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_404_is_dead_lettered_at_once_with_headers_and_report_failed() {
+    let env = Env::new("w_404").await;
+    let w = env.start_worker();
+    let url = env.server.url("/status/404");
+    env.enqueue(serde_json::json!({"url": url, "id": "m-404"}))
+        .await;
+    let dl = env.dead_letters(1, Duration::from_secs(30)).await;
+    let (h, body) = &dl[0];
+    assert!(h[headers::REASON].starts_with("http_404"), "{h:?}");
+    assert_eq!(h[headers::ATTEMPTS], "1");
+    assert_eq!(h[headers::HOST], "127.0.0.1");
+    assert!(h.contains_key(headers::FIRST_FAILURE) && h.contains_key(headers::LAST_FAILURE));
+    let original: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(original["url"], url.as_str());
+    let ev = env.events(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(ev["type"], "report.failed");
+    assert_eq!(ev["data"]["reason"], "http_404");
+    assert_eq!(ev["data"]["attempts"], 1);
+    assert_eq!(ev["data"]["id"], "m-404");
+    assert_eq!(env.server.hits("/status/404"), 1, "permanent: fetched once");
+    assert_eq!(env.report_rows(&url).await, 0);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn retryable_failures_are_dead_lettered_after_max_attempts() {
+    let env = Env::new("w_maxatt").await;
+    let w = env.start_worker();
+    let url = env.server.url("/status/503");
+    env.enqueue(serde_json::json!({"url": url})).await;
+    // max_attempts 3 with retry delays 1 s, 1 s.
+    let dl = env.dead_letters(1, Duration::from_secs(40)).await;
+    let (h, _) = &dl[0];
+    assert_eq!(h[headers::ATTEMPTS], "3", "{h:?}");
+    assert!(h[headers::REASON].starts_with("http_5"), "{h:?}");
+    assert!(h[headers::FIRST_FAILURE] <= h[headers::LAST_FAILURE]);
+    assert_ne!(h[headers::FIRST_FAILURE], h[headers::LAST_FAILURE]);
+    let ev = env.events(1, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(ev["type"], "report.failed");
+    assert_eq!(ev["data"]["attempts"], 3);
+    assert_eq!(env.server.hits("/status/503"), 3);
+    assert_eq!(env.queue_len(&env.names.urls).await, 0);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn poison_messages_are_dead_lettered_and_the_worker_goes_on() {
+    let env = Env::new("w_poison").await;
+    env.server
+        .add_page("/r/ok.html", Some("text/html; charset=utf-8"), PAGE_UTF8);
+    let w = env.start_worker();
+    let long = format!("{{\"url\":\"https://example.org/{}\"}}", "a".repeat(9000));
+    let huge = vec![b'x'; 1 << 20];
+    let poison: Vec<(&[u8], &str)> = vec![
+        (b"this is not json", "malformed"),
+        (b"{\"id\": 1}", "malformed"),
+        (b"{\"url\": \"ftp://example.org/a\"}", "bad_scheme"),
+        (b"file:///etc/passwd", "bad_scheme"),
+        (long.as_bytes(), "url_too_long"),
+        (&huge, "malformed"),
+    ];
+    for (body, _) in &poison {
+        env.publish_raw(body).await;
+    }
+    let ok = env.server.url("/r/ok.html");
+    env.enqueue(serde_json::json!({"url": ok})).await;
+    let dl = env
+        .dead_letters(poison.len(), Duration::from_secs(30))
+        .await;
+    let mut reasons: Vec<String> = dl
+        .iter()
+        .map(|(h, _)| h[headers::REASON].split(':').next().unwrap().to_owned())
+        .collect();
+    reasons.sort();
+    let mut expected: Vec<String> = poison.iter().map(|(_, r)| r.to_string()).collect();
+    expected.sort();
+    assert_eq!(reasons, expected);
+    let evs = env.events(poison.len() + 1, Duration::from_secs(30)).await;
+    let failed = evs.iter().filter(|e| e["type"] == "report.failed").count();
+    let completed = evs
+        .iter()
+        .filter(|e| e["type"] == "report.completed")
+        .count();
+    assert_eq!((failed, completed), (poison.len(), 1));
+    assert_eq!(env.report_rows(&ok).await, 1);
+    assert_eq!(env.queue_len(&env.names.urls).await, 0);
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_exits_0_and_loses_no_message() {
+    let env = Env::new("w_sigterm").await;
+    const N: usize = 16;
+    let mut urls = Vec::new();
+    for i in 0..N {
+        let u = env.server.url(&format!("/sleep/700?n={i}"));
+        env.enqueue(serde_json::json!({"url": u})).await;
+        urls.push(u);
+    }
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
+        .arg("worker")
+        .args(["--prefix", &env.prefix, "--db-schema", &env.prefix])
+        .args(["--database-url", support::DATABASE_URL])
+        .args(["--amqp-url", support::AMQP_URL])
+        .args(["--allow-private", "--ignore-robots"])
+        .args(["--host-rate", "100000", "--host-concurrency", "10000"])
+        .args(["--concurrency", "4", "--shutdown-grace", "10"])
+        .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // Wait until work is flowing, then ask it to stop while deliveries are in flight.
+    let first = env.events(1, Duration::from_secs(30)).await;
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("worker exits within the grace period")
+        .unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+    // Everything not finished is back in the queue: finish it with a fresh worker.
+    let left = env.queue_len(&env.names.urls).await as usize;
+    assert!(left < N, "the worker processed something before stopping");
+    let w = env.start_worker();
+    let mut done: std::collections::HashSet<String> = first
+        .iter()
+        .filter(|e| e["type"] == "report.completed")
+        .map(|e| e["subject"].as_str().unwrap().to_owned())
+        .collect();
+    while done.len() < N {
+        let e = env.events(1, Duration::from_secs(60)).await.remove(0);
+        assert_eq!(e["type"], "report.completed", "{e:#}");
+        done.insert(e["subject"].as_str().unwrap().to_owned());
+    }
+    w.stop().await;
+    for u in &urls {
+        assert_eq!(env.report_rows(u).await, 1, "{u} stored exactly once");
+        assert!(done.contains(u), "{u} has its event");
+    }
+    assert_eq!(env.queue_len(&env.names.urls).await, 0);
+    assert_eq!(env.queue_len(&env.names.dlq).await, 0);
+    let _ = env.conn.close(200, "done").await;
+}
