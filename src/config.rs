@@ -132,6 +132,11 @@ pub struct WorkerArgs {
     /// Do not run migrations at start.
     #[arg(long, env = "REPORT_INGEST_NO_MIGRATE", default_value_t = false)]
     pub no_migrate: bool,
+    /// Fault injection for the fault suite (tests/faults.rs): abort the process right
+    /// after the N-th database commit, before the event is published and the message
+    /// acked: the worst moment to die. Off unless given; hidden from --help.
+    #[arg(long, hide = true)]
+    pub fault_exit_after_commit: Option<u64>,
 }
 
 /// Politeness shared by every replica (kept in PostgreSQL) and robots.txt handling.

@@ -281,6 +281,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
         msg_meta: msg.meta.as_ref(),
     };
     let saved = ctx.store.save(&page).await.map_err(|e| fail(&e))?;
+    crash_point_after_commit(&ctx.worker);
     ctx.metrics
         .stage(metrics::stage::STORE, t.elapsed().as_secs_f64());
     Ok(Done::Saved {
@@ -483,5 +484,22 @@ async fn settle_failure(
     match delivery.acker.ack(BasicAckOptions::default()).await {
         Ok(()) => Outcome::DeadLettered { reason: f.reason },
         Err(_) => Outcome::Returned,
+    }
+}
+
+/// Commits made by this process, for [`crash_point_after_commit`].
+static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The fault suite's crash point: with `--fault-exit-after-commit N`, the process aborts
+/// right after its N-th commit, before the event is published and the message acked.
+/// The outbox relay of another worker must then publish the event, and the redelivered
+/// message must change no row.
+fn crash_point_after_commit(args: &WorkerArgs) {
+    if let Some(n) = args.fault_exit_after_commit {
+        let done = COMMITS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        if done >= n {
+            eprintln!("fault injection: aborting after commit {done}");
+            std::process::abort();
+        }
     }
 }

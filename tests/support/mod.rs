@@ -67,6 +67,7 @@ pub fn worker_args() -> WorkerArgs {
         shutdown_grace: 5,
         metrics_addr: None,
         no_migrate: false,
+        fault_exit_after_commit: None,
     }
 }
 
