@@ -15,8 +15,15 @@
 //! `x-delivery-limit`, so a message that crashes every worker that touches it (the worker
 //! dies before it can ack or dead-letter) is dead-lettered by the broker after
 //! [`DELIVERY_LIMIT`] deliveries instead of looping forever. Quorum queues are also
-//! replicated when the broker is a cluster. The retry and dead-letter queues are classic
-//! durable queues: they only hold messages, the worker never consumes the retry queues.
+//! replicated when the broker is a cluster.
+//!
+//! The retry delay queues are quorum queues too, with **at-least-once dead-lettering**
+//! (`x-dead-letter-strategy=at-least-once`, which needs `x-overflow=reject-publish`): a
+//! message whose delay expired stays in its delay queue until `{p}.urls` has confirmed it.
+//! Classic queues dead-letter at most once: the fault suite (tests/faults.rs) lost 18 of
+//! 2,006 messages that expired while `{p}.urls` had no leader right after a broker restart
+//! ("leader not known. Command is dropped" in the broker log). The work queue dead-letters
+//! into the DLQ at least once for the same reason. The DLQ is a plain durable queue.
 //!
 //! Declaring an existing queue with different arguments fails (`PRECONDITION_FAILED`);
 //! changing these arguments means deleting the queues (or using a new prefix).
@@ -60,6 +67,21 @@ pub fn urls_arguments(names: &Names) -> FieldTable {
         ("x-delivery-limit", AMQPValue::LongLongInt(DELIVERY_LIMIT)),
         ("x-dead-letter-exchange", long("")),
         ("x-dead-letter-routing-key", long(&names.dlq)),
+        ("x-dead-letter-strategy", long("at-least-once")),
+        ("x-overflow", long("reject-publish")),
+    ])
+}
+
+/// Arguments of the retry delay queue of `delay_secs` seconds.
+pub fn retry_arguments(names: &Names, delay_secs: u64) -> FieldTable {
+    let ttl_ms = i64::try_from(delay_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    table(&[
+        ("x-queue-type", long("quorum")),
+        ("x-message-ttl", AMQPValue::LongLongInt(ttl_ms)),
+        ("x-dead-letter-exchange", long("")),
+        ("x-dead-letter-routing-key", long(&names.urls)),
+        ("x-dead-letter-strategy", long("at-least-once")),
+        ("x-overflow", long("reject-publish")),
     ])
 }
 
@@ -97,16 +119,11 @@ pub async fn declare(
         )
         .await?;
     for &delay in retry_delays {
-        let ttl_ms = i64::try_from(delay.saturating_mul(1000)).unwrap_or(i64::MAX);
         channel
             .queue_declare(
                 &names.retry_queue(delay),
                 durable(),
-                table(&[
-                    ("x-message-ttl", AMQPValue::LongLongInt(ttl_ms)),
-                    ("x-dead-letter-exchange", long("")),
-                    ("x-dead-letter-routing-key", long(&names.urls)),
-                ]),
+                retry_arguments(names, delay),
             )
             .await?;
     }
@@ -119,4 +136,35 @@ pub async fn declare(
         )
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arg<'a>(t: &'a FieldTable, k: &str) -> Option<&'a AMQPValue> {
+        t.inner().get(&ShortString::from(k))
+    }
+
+    /// Regression (fault suite): delay queues and the work queue must dead-letter at
+    /// least once, or messages expiring while `{p}.urls` has no leader (broker restart)
+    /// are dropped by the broker.
+    #[test]
+    fn dead_lettering_is_at_least_once() {
+        let names = Names::new("t");
+        for t in [retry_arguments(&names, 5), urls_arguments(&names)] {
+            assert_eq!(
+                arg(&t, "x-dead-letter-strategy"),
+                Some(&long("at-least-once"))
+            );
+            assert_eq!(arg(&t, "x-overflow"), Some(&long("reject-publish")));
+            assert_eq!(arg(&t, "x-queue-type"), Some(&long("quorum")));
+        }
+        let r = retry_arguments(&names, 5);
+        assert_eq!(
+            arg(&r, "x-message-ttl"),
+            Some(&AMQPValue::LongLongInt(5000))
+        );
+        assert_eq!(arg(&r, "x-dead-letter-routing-key"), Some(&long("t.urls")));
+    }
 }
