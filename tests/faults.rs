@@ -179,7 +179,8 @@ fn plan(server: &TestServer, n: usize) -> Vec<Msg> {
             .to_string()
             .into_bytes(),
         {
-            let mut b = br#"{"url":"https://example.com/x","id":"poison-huge","meta":{"pad":""#.to_vec();
+            let mut b =
+                br#"{"url":"https://example.com/x","id":"poison-huge","meta":{"pad":""#.to_vec();
             b.extend(std::iter::repeat_n(b'x', 1024 * 1024));
             b.extend_from_slice(br#""}}"#);
             b
@@ -252,7 +253,10 @@ impl Fleet {
             };
             if exited {
                 let w = self.workers[slot].take().unwrap();
-                eprintln!("faults: worker {slot} exited by itself ({:?}); restarting", w.log);
+                eprintln!(
+                    "faults: worker {slot} exited by itself ({:?}); restarting",
+                    w.log
+                );
                 self.restarts += 1;
                 self.spawn(slot, &[]);
             }
@@ -623,12 +627,38 @@ async fn faults_every_message_ends_exactly_once() {
             _ => {}
         }
         if !action.is_empty() && action != "kill" {
-            // Recovered unaided: endings keep coming after the restart.
-            let before = ledger.events.len();
+            // Recovered unaided: reports committed after the restart (so a worker consumed
+            // a message from the restarted broker and wrote to the restarted database) and
+            // events published after it reach us.
             let t = Instant::now();
+            let mut since: Option<chrono::DateTime<chrono::Utc>> = None;
+            let mut before = None;
             while t.elapsed() < Duration::from_secs(90) {
+                if since.is_none() {
+                    if let Some(c) = pg().await {
+                        if let Ok(row) = c.query_one("SELECT now()", &[]).await {
+                            since = Some(row.get(0));
+                        }
+                    }
+                }
                 ledger.poll(&prefix).await;
-                if ledger.events.len() > before + 5 {
+                if before.is_none() && since.is_some() {
+                    before = Some(ledger.events.len());
+                }
+                let fresh: i64 = match (since, pg().await) {
+                    (Some(ts), Some(c)) => c
+                        .query_one(
+                            &format!(
+                                "SELECT count(*) FROM \"{schema}\".reports WHERE updated_at > $1"
+                            ),
+                            &[&ts],
+                        )
+                        .await
+                        .map(|r| r.get(0))
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                if fresh > 0 && before.is_some_and(|b| ledger.events.len() > b) {
                     if let Some(r) = recoveries.last_mut() {
                         r.1 = true;
                     }
@@ -708,10 +738,7 @@ async fn faults_every_message_ends_exactly_once() {
     let (completed, failed, event_ids) = ledger.ended();
     let db = pg().await.unwrap();
     let stored: i64 = db
-        .query_one(
-            &format!("SELECT count(*) FROM \"{schema}\".reports"),
-            &[],
-        )
+        .query_one(&format!("SELECT count(*) FROM \"{schema}\".reports"), &[])
         .await
         .unwrap()
         .get(0);
@@ -745,11 +772,7 @@ async fn faults_every_message_ends_exactly_once() {
     for (body, headers) in &ledger.dead {
         if dead_distinct.insert(body.clone()) {
             let reason = header_string(headers, "x-ri-reason").unwrap_or_else(|| "?".into());
-            let code = reason
-                .split([':', ' '])
-                .next()
-                .unwrap_or("?")
-                .to_owned();
+            let code = reason.split([':', ' ']).next().unwrap_or("?").to_owned();
             *dead_by_reason.entry(code).or_default() += 1;
         }
     }
@@ -774,7 +797,9 @@ async fn faults_every_message_ends_exactly_once() {
         .iter()
         .filter(|b| {
             let s = String::from_utf8_lossy(b);
-            !s.contains("\"id\":\"good-") && !s.contains("\"id\":\"flaky-") && !s.contains("\"id\":\"hostile-")
+            !s.contains("\"id\":\"good-")
+                && !s.contains("\"id\":\"flaky-")
+                && !s.contains("\"id\":\"hostile-")
         })
         .count();
     let failed_events_total = ledger
@@ -789,7 +814,11 @@ async fn faults_every_message_ends_exactly_once() {
     let leaked: Vec<String> = fleet
         .logs
         .iter()
-        .filter(|p| std::fs::read_to_string(p).unwrap_or_default().contains(&password))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .contains(&password)
+        })
         .map(|p| p.display().to_string())
         .chain(
             ledger
@@ -823,14 +852,25 @@ async fn faults_every_message_ends_exactly_once() {
     let mut problems = Vec::new();
     if !lost.is_empty() {
         lost.sort();
-        problems.push(format!("lost {}: {:?}", lost.len(), &lost[..lost.len().min(10)]));
+        problems.push(format!(
+            "lost {}: {:?}",
+            lost.len(),
+            &lost[..lost.len().min(10)]
+        ));
     }
     if !double.is_empty() {
-        problems.push(format!("ended twice: {:?}", &double[..double.len().min(10)]));
+        problems.push(format!(
+            "ended twice: {:?}",
+            &double[..double.len().min(10)]
+        ));
     }
     if !wrong.is_empty() {
         wrong.sort();
-        problems.push(format!("wrong ending {}: {:?}", wrong.len(), &wrong[..wrong.len().min(10)]));
+        problems.push(format!(
+            "wrong ending {}: {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(10)]
+        ));
     }
     if dup_rows != 0 || figure_mismatch != 0 {
         problems.push(format!(
@@ -843,7 +883,9 @@ async fn faults_every_message_ends_exactly_once() {
         ));
     }
     if poison_dead < n_poison {
-        problems.push(format!("{poison_dead}/{n_poison} poison messages dead-lettered"));
+        problems.push(format!(
+            "{poison_dead}/{n_poison} poison messages dead-lettered"
+        ));
     }
     // One deterministic id per stored report (redeliveries repeat it) and per dead letter.
     let completed_events_total = distinct_events - failed_events_total;
@@ -875,7 +917,9 @@ async fn faults_every_message_ends_exactly_once() {
         problems.push(format!("database password leaked in {leaked:?}"));
     }
     if clean_exits != WORKERS {
-        problems.push(format!("{clean_exits}/{WORKERS} workers exited 0 on SIGTERM"));
+        problems.push(format!(
+            "{clean_exits}/{WORKERS} workers exited 0 on SIGTERM"
+        ));
     }
     if !problems.is_empty() {
         for l in fleet.logs.iter().rev().take(2) {
