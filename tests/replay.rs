@@ -435,12 +435,55 @@ async fn the_cli_prints_counts() {
             page(i).as_bytes(),
         )
         .await;
+        // The workers' own events went out already: only replay's are pending.
+        s.outbox_mark_sent(&saved.outbox_id.into_iter().collect::<Vec<_>>())
+            .await
+            .unwrap();
         make_old(&s, saved.report_id, i % 2 == 0).await;
     }
+    // A downstream queue bound to the events exchange: replay publishes what it changed.
+    let conn = lapin::Connection::connect(support::AMQP_URL, Default::default())
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    let exchange = format!("{schema}.events");
+    ch.exchange_declare(
+        &exchange,
+        lapin::ExchangeKind::Topic,
+        lapin::options::ExchangeDeclareOptions {
+            durable: true,
+            ..Default::default()
+        },
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let q = ch
+        .queue_declare(
+            "",
+            lapin::options::QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    ch.queue_bind(
+        q.name().as_str(),
+        &exchange,
+        "report.changed",
+        Default::default(),
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
         .args(["replay", "--older-version", "--json", "--batch-size", "3"])
         .env("DATABASE_URL", support::DATABASE_URL)
+        .env("AMQP_URL", support::AMQP_URL)
         .env("REPORT_INGEST_DB_SCHEMA", &schema)
+        .env("REPORT_INGEST_PREFIX", &schema)
         .output()
         .unwrap();
     assert!(
@@ -455,6 +498,21 @@ async fn the_cli_prints_counts() {
     assert_eq!(v["failed"], 0);
     assert_eq!(v["extractor_version"], EXTRACTOR_VERSION);
     assert!(v["pages_per_sec"].as_f64().unwrap() > 0.0);
+    // Both report.changed events were published with confirms and marked sent.
+    assert_eq!(v["events_published"], 2);
+    assert_eq!(s.outbox_backlog().await.unwrap(), 0);
+    let mut got = 0;
+    while let Some(m) = ch
+        .basic_get(q.name().as_str(), Default::default())
+        .await
+        .unwrap()
+    {
+        let e: serde_json::Value = serde_json::from_slice(&m.delivery.data).unwrap();
+        assert_eq!(e["type"], "report.changed");
+        assert_eq!(e["data"]["extractor_version"], EXTRACTOR_VERSION);
+        got += 1;
+    }
+    assert_eq!(got, 2);
 }
 
 /// Throughput on real pages (the shared benchmark + corpus, read at run time, not copied):

@@ -1,19 +1,28 @@
 //! `report-ingest replay`: re-extract stored pages from their stored raw bytes with the
 //! current extractor (no network), rewrite the reports whose output changed and queue a
-//! `report.changed` event for each in the outbox. Prints counts and pages/s.
+//! `report.changed` event for each in the outbox, then publish the outbox (with confirms)
+//! unless `--no-publish`. Prints counts and pages/s.
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use report_ingest::config::DbArgs;
+use report_ingest::config::{BrokerArgs, DbArgs};
 use report_ingest::extract::EXTRACTOR_VERSION;
 use report_ingest::ops::replay::{self, ReplayOptions, DEFAULT_BATCH};
+use report_ingest::queue::{self, Names, Publisher};
 use report_ingest::store::replay::ReplayFilter;
 use report_ingest::store::Store;
+use report_ingest::worker::outbox;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+    /// Leave the report.changed events in the outbox for a running worker's relay instead
+    /// of publishing them now (no broker needed).
+    #[arg(long)]
+    pub no_publish: bool,
     /// Only URLs matching this SQL LIKE pattern (`%` any run, `_` one character).
     #[arg(long)]
     pub url_like: Option<String>,
@@ -65,6 +74,20 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         write_concurrency: args.db.db_pool.max(1),
     };
     let stats = replay::run(&store, &opts).await.context("replaying")?;
+    let published = if stats.changed > 0 && !args.dry_run && !args.no_publish {
+        let conn = queue::connect(&args.broker)
+            .await
+            .context("connecting to RabbitMQ to publish report.changed")?;
+        let publisher = Publisher::new(&conn).await?;
+        let names = Names::new(&args.broker.prefix);
+        let n = outbox::drain(&store, &publisher, &names, std::time::Duration::ZERO)
+            .await
+            .context("publishing the outbox")?;
+        let _ = conn.close(200, "replay done").await;
+        n
+    } else {
+        0
+    };
     if args.json {
         let doc = serde_json::json!({
             "extractor_version": EXTRACTOR_VERSION,
@@ -78,6 +101,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             "extract_seconds": stats.extract_elapsed.as_secs_f64(),
             "write_seconds": stats.write_elapsed.as_secs_f64(),
             "pages_per_sec": stats.pages_per_sec(),
+            "events_published": published,
         });
         println!("{doc}");
     } else {
@@ -94,7 +118,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             stats.extract_elapsed.as_secs_f64(),
             stats.write_elapsed.as_secs_f64(),
         );
-        if stats.changed > 0 && !args.dry_run {
+        if published > 0 {
+            println!(
+                "published {published} report.changed events to {}.events",
+                args.broker.prefix
+            );
+        }
+        if stats.changed > 0 && !args.dry_run && args.no_publish {
             println!(
                 "{} report.changed events are in the outbox; a running worker's outbox relay publishes them",
                 stats.changed

@@ -61,7 +61,36 @@ pub async fn relay_once(
     publisher: &Publisher,
     names: &Names,
 ) -> Result<usize, RelayError> {
-    let rows = store.outbox_pending(RELAY_MIN_AGE, RELAY_BATCH).await?;
+    relay_older_than(store, publisher, names, RELAY_MIN_AGE).await
+}
+
+/// Publishes every pending row at least `min_age` old, batch by batch, until none is left
+/// (`replay` uses it with zero age for the `report.changed` rows it just wrote). Returns
+/// how many were published.
+pub async fn drain(
+    store: &Store,
+    publisher: &Publisher,
+    names: &Names,
+    min_age: Duration,
+) -> Result<usize, RelayError> {
+    let mut total = 0;
+    loop {
+        let n = relay_older_than(store, publisher, names, min_age).await?;
+        total += n;
+        if n == 0 {
+            return Ok(total);
+        }
+    }
+}
+
+/// One round over rows at least `min_age` old.
+async fn relay_older_than(
+    store: &Store,
+    publisher: &Publisher,
+    names: &Names,
+    min_age: Duration,
+) -> Result<usize, RelayError> {
+    let rows = store.outbox_pending(min_age, RELAY_BATCH).await?;
     let mut sent = Vec::with_capacity(rows.len());
     for row in &rows {
         match publish_event_raw(publisher, names, &row.routing_key, &row.event_id, &row.body).await
