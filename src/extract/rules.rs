@@ -121,10 +121,12 @@ pub const CHROME_LINE_MAX: u32 = 240;
 /// this short (weight): `时间:2023-02-21 作者:… 字数:…` is chrome; a dated sentence in the
 /// report is not.
 pub const META_LINE_MAX: u32 = 150;
-/// Meta labels that mark a line only if it is short ([`META_LINE_MAX`]).
+/// Meta labels that mark a line only if it is short ([`META_LINE_MAX`]). The label may
+/// follow the publish date the template prints first (`2023-07-29 16:05 来源:…`,
+/// `2023年7月29日 作者:…`).
 pub static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*[【\[]?\s*(发布时间|发布日期|发文日期|更新时间|上传时间|录入时间|发表时间|信息来源|文章来源|稿件来源|来源|發佈時間|發布時間|更新時間|來源|责任编辑|作者|編輯|编辑|时间|日期|時間)\s*[:：]",
+        r"^\s*([0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?(\s*[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?\s*)?[【\[]?\s*(发布时间|发布日期|发文日期|更新时间|上传时间|录入时间|发表时间|信息来源|文章来源|稿件来源|来源|發佈時間|發布時間|更新時間|來源|责任编辑|作者|編輯|编辑|时间|日期|時間)\s*[:：]",
     )
 });
 
@@ -167,12 +169,17 @@ pub const TEASER_MAX: u32 = 450;
 pub static KEYWORD_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*[\p{Han}A-Za-z0-9]{1,6}(\s+[\p{Han}A-Za-z0-9]{1,6}){3,}\s*$"));
 
-/// 篇1…篇N headings that split a page into several articles.
+/// 篇1…篇N headings that split a page into several articles, in the shapes essay sites
+/// use: `…篇3` / `…（篇3）` at the end of a line, `第三篇` / `【第3篇】` / `（第三篇）` at
+/// its start, `【篇一】` / `篇一：` / `范文一：` / `例文2.` opening it.
 pub static PIAN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?$|^\s*(第[一二三四五六七八九十0-9]{1,3}篇)|^\s*[【\[〖]?\s*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*([】\]〗]|[:：.、])",
+        r"^.*篇\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[)）】\]〗]?\s*[:：]?$|^\s*[【\[〖(（]?\s*第\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*篇([^章]|$)|^\s*[【\[〖(（]?\s*(篇|范文|範文|例文)\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*([】\]〗)）]|[:：.、．]|$)",
     )
 });
+
+/// Words every [`PIAN_HEADING`] contains (a cheap test before the regex).
+pub const PIAN_WORDS: [&str; 4] = ["篇", "范文", "範文", "例文"];
 
 /// 篇N headings are short lines (weight).
 pub const PIAN_HEADING_MAX: u32 = 200;
@@ -278,6 +285,15 @@ mod tests {
         assert!(PIAN_HEADING.is_match("篇一：卫生院工作总结"));
         assert!(PIAN_HEADING.is_match("【篇2】卫生院工作总结"));
         assert!(!PIAN_HEADING.is_match("这篇文章讲述了篇章结构的安排"));
+        assert!(PIAN_HEADING.is_match("范文二：卫生院工作总结"));
+        assert!(PIAN_HEADING.is_match("卫生院工作总结（篇3）"));
+        assert!(PIAN_HEADING.is_match("【第2篇】卫生院工作总结"));
+        assert!(PIAN_HEADING.is_match("第二篇"));
+        assert!(!PIAN_HEADING.is_match("范文大全网为您整理了以下内容"));
+        assert!(!PIAN_HEADING.is_match("第一篇章讲的是卫生工作"));
         assert!(KEYWORD_LINE.is_match("2023 卫生局 行风 建设 上半年"));
+        assert!(META_LABEL.is_match("2023-07-29 16:05 来源:某县卫生健康局"));
+        assert!(META_LABEL.is_match("2023年7月29日 作者:办公室"));
+        assert!(!META_LABEL.is_match("2023年7月29日,全县召开卫生工作会议。"));
     }
 }

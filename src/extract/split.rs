@@ -50,7 +50,7 @@ pub fn articles(content: Content) -> Vec<Draft> {
 fn is_pian_heading(l: &Line) -> bool {
     l.table.is_none()
         && (l.heading.is_some() || l.weight <= rules::PIAN_HEADING_MAX)
-        && l.text.contains('篇')
+        && rules::PIAN_WORDS.iter().any(|w| l.text.contains(w))
         && rules::PIAN_HEADING.is_match(&l.text)
 }
 

@@ -1547,6 +1547,100 @@ page(
 )
 
 
+# --------------------------------------------------------------------------- 篇 headings in other shapes
+
+P_TITLE = "村卫生室年度工作计划范文"
+P_ARTS = [
+    ("范文一：村卫生室年度工作计划", [
+        "为进一步提升村卫生室服务能力，结合本村实际，制定本年度工作计划。",
+        "一、做好基本医疗服务",
+        "全年计划接诊群众3600人次，做到常见病不出村。",
+        "二、抓好公共卫生服务",
+        "为65岁以上老人免费体检420人，建立健康档案覆盖率达到95%。",
+    ], [H(1, "一、", "做好基本医疗服务"), H(1, "二、", "抓好公共卫生服务")],
+     [F("接诊群众", 3600, "人次", "接诊群众3600人次"), F("老人免费体检", 420, "人", "免费体检420人")]),
+    ("范文二：村卫生室年度工作计划", [
+        "今年，村卫生室将围绕群众就医需求，重点做好以下几项工作。",
+        "一、加强药品管理",
+        "严格执行基本药物制度，基本药物使用比例不低于90%。",
+        "二、提升队伍素质",
+        "全年组织乡村医生参加业务培训12次。",
+    ], [H(1, "一、", "加强药品管理"), H(1, "二、", "提升队伍素质")],
+     [F("基本药物使用比例", 90, "%", "不低于90%"), F("业务培训", 12, "次", "业务培训12次")]),
+    ("村卫生室年度工作计划（篇3）", [
+        "一、完善服务设施",
+        "新购置诊疗床2张、药品柜3组，改造输液室25平方米。",
+    ], [H(1, "一、", "完善服务设施")],
+     [F("改造输液室", 25, "平方米", "改造输液室25平方米")]),
+    ("【第4篇】村卫生室年度工作计划", [
+        "本年度村卫生室将继续做好家庭医生签约服务，签约人数力争达到860人。",
+    ], [], [F("签约人数", 860, "人", "达到860人")]),
+]
+P_BODY = "\n".join(f"<p><strong>{esc(t)}</strong></p>\n{ps(lines)}" for t, lines, _, _ in P_ARTS)
+page(
+    "multi-article-pian-other-shapes",
+    encoding="utf-8",
+    url="https://www.fanwen.example.com/jihua/weisheng/8812.html",
+    content_type="text/html",
+    html_text=fanwen(
+        charset_html='<meta charset="utf-8">', site="范文示例网", title=P_TITLE,
+        time_line="时间：2024-03-06　栏目：工作计划", intro="", body_html=P_BODY,
+        keywords="村卫生室 工作计划", related=["乡镇卫生院年度工作计划", "社区卫生服务站工作计划"],
+        footer="范文示例网 版权所有　苏ICP备20001234号"),
+    meta=dict(title=P_TITLE, published="2024-03-06", published_time=None, source_org=None, region=None,
+              doc_type="工作计划", script="Hans", charset="utf-8"),
+    articles=[art(t, lines, outline=o, figures=f) for t, lines, o, f in P_ARTS],
+    chrome=["当前位置", "点击下载文档", "关键词：", "社区卫生服务站工作计划", "苏ICP备20001234号"],
+)
+
+# --------------------------------------------------------------------------- info line that opens with the date
+
+Q_TITLE = "某镇卫生院2023年第三季度工作总结"
+Q_LINES = [
+    "第三季度，我院紧紧围绕年度目标，扎实推进各项医疗卫生工作。",
+    "一、医疗服务",
+    "本季度门诊服务9260人次，住院病人214人次。",
+    "二、公共卫生",
+    "完成适龄儿童疫苗接种1830剂次，接种率达到98.6%。",
+    "某镇卫生院",
+    "2023年10月9日",
+]
+Q_BODY = "<br><br>\n".join("\u3000\u3000" + esc(l) for l in Q_LINES)
+Q_HTML = f"""{head(Q_TITLE + " - 卫生健康信息网", '<meta charset="utf-8">')}
+<body>
+<div class="top"><a href="/">卫生健康信息网</a> <a href="/login">登录</a></div>
+<div class="row">
+<div class="col-main">
+<div class="detail-head"><h1>{esc(Q_TITLE)}</h1><div class="src"><span>2023-10-12 09:40</span> <span>来源：某镇卫生院</span></div></div>
+<div class="detail-text">
+{Q_BODY}
+</div>
+<div class="more"><h3>延伸阅读</h3><ul><li><a href="/n/1.html">全县基层卫生工作推进会召开</a></li><li><a href="/n/2.html">秋冬季传染病防控提示</a></li></ul></div>
+</div>
+<div class="col-side"><h3>点击排行</h3><ol><li><a href="/n/3.html">医保缴费标准调整</a></li><li><a href="/n/4.html">流感疫苗开始接种</a></li></ol></div>
+</div>
+<div class="foot">卫生健康信息网　湘ICP备18005566号</div>
+</body>
+</html>
+"""
+page(
+    "info-line-date-first",
+    encoding="utf-8",
+    url="https://www.wsjk.example.com/news/2023/10/12/3391.html",
+    content_type="text/html",
+    html_text=Q_HTML,
+    meta=dict(title=Q_TITLE, published="2023-10-12", source_org="某镇卫生院", doc_type="工作总结",
+              period="2023Q3", script="Hans", charset="utf-8"),
+    articles=[art(Q_TITLE, Q_LINES, outline=[H(1, "一、", "医疗服务"), H(1, "二、", "公共卫生")], figures=[
+        F("门诊服务", 9260, "人次", "门诊服务9260人次"),
+        F("住院病人", 214, "人次", "住院病人214人次"),
+        F("疫苗接种", 1830, "剂次", "疫苗接种1830剂次"),
+        F("接种率", 98.6, "%", "接种率达到98.6%"),
+    ])],
+    chrome=["2023-10-12 09:40", "来源：某镇卫生院", "延伸阅读", "医保缴费标准调整", "湘ICP备18005566号"],
+    not_figures=[2023],
+)
+
 # --------------------------------------------------------------------------- writer + validator
 
 def build(p):
