@@ -131,9 +131,8 @@ fn end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         let n = p + 2;
         if b.len() >= n + name.len()
             && b[n..n + name.len()].eq_ignore_ascii_case(name)
-            && b.get(n + name.len()).map_or(true, |c| {
-                matches!(c, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-            })
+            && b.get(n + name.len())
+                .is_none_or(|c| matches!(c, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'))
         {
             return Some(p);
         }
