@@ -196,7 +196,7 @@ impl Politeness {
                 continue;
             };
             let matches = host == domain || host.ends_with(k.as_str());
-            if matches && best.map_or(true, |(len, _)| k.len() > len) {
+            if matches && best.is_none_or(|(len, _)| k.len() > len) {
                 best = Some((k.len(), *b));
             }
         }

@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn late_meta_is_found_after_1024_bytes() {
         let mut html = b"<html><head><title>x</title>".to_vec();
-        html.extend(std::iter::repeat(b' ').take(3000));
+        html.extend(std::iter::repeat_n(b' ', 3000));
         html.extend_from_slice(b"<meta charset=big5></head><body>");
         let d = decode(&html, None);
         assert_eq!(d.info.used, "big5");

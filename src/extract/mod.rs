@@ -12,6 +12,7 @@ pub mod figures;
 pub mod metadata;
 mod model;
 pub mod outline;
+mod rawtext;
 mod rules;
 mod split;
 
@@ -24,13 +25,13 @@ pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 /// Extracts the report from one page.
 ///
-/// size guard → not-HTML sniff → charset → parse once → chrome sub-trees → main content
+/// size guard → not-HTML sniff → charset → script/style bodies dropped → parse once → chrome sub-trees → main content
 /// → articles (篇N) → pagination → metadata, outline and figures per article.
 pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError> {
     let bytes = &input.bytes[..input.bytes.len().min(opts.max_bytes)];
     charset::sniff_not_html(bytes)?;
     let decoded = charset::decode(bytes, input.content_type);
-    let html = scraper::Html::parse_document(&decoded.text);
+    let html = parse(&decoded.text);
     let dom = dom::Dom::build(&html, opts.max_depth);
     let chrome = chrome::mark(&dom);
     let content = content::extract(&dom, &chrome);
@@ -75,6 +76,12 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     })
 }
 
+/// The one parse of the page, after the script/style bodies nobody reads are dropped.
+fn parse(text: &str) -> scraper::Html {
+    let stripped = rawtext::strip(text);
+    scraper::Html::parse_document(stripped.as_deref().unwrap_or(text))
+}
+
 /// A human-readable trace of how the main content was chosen (debugging aid for
 /// `report-ingest extract --explain`).
 pub fn explain(input: &Input<'_>, opts: &Options) -> String {
@@ -83,7 +90,7 @@ pub fn explain(input: &Input<'_>, opts: &Options) -> String {
         return format!("rejected: {e}");
     }
     let decoded = charset::decode(bytes, input.content_type);
-    let html = scraper::Html::parse_document(&decoded.text);
+    let html = parse(&decoded.text);
     let dom = dom::Dom::build(&html, opts.max_depth);
     let chrome = chrome::mark(&dom);
     content::explain(&dom, &chrome)

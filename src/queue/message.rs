@@ -148,7 +148,7 @@ fn check_url(raw: &str) -> Result<String, MessageError> {
         "http" | "https" => {}
         other => return Err(MessageError::BadScheme(other.to_owned())),
     }
-    if parsed.host_str().map_or(true, str::is_empty) {
+    if parsed.host_str().is_none_or(str::is_empty) {
         return Err(MessageError::BadScheme("url has no host".into()));
     }
     Ok(raw.to_owned())

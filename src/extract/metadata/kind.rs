@@ -106,7 +106,7 @@ pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
             .filter(|(_, k)| k == kind)
             .map(|(w, _)| count_type_word(&head, w))
             .sum::<usize>();
-        if n > 0 && best.map_or(true, |(_, b)| n > b) {
+        if n > 0 && best.is_none_or(|(_, b)| n > b) {
             best = Some((kind, n));
         }
     }
