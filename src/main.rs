@@ -48,6 +48,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    tune_malloc();
     let cli = Cli::parse();
     if let Err(e) = report_ingest::telemetry::init(&cli.log_format) {
         eprintln!("error: {e}");
@@ -82,6 +83,21 @@ fn main() -> std::process::ExitCode {
             tracing::error!(error = format!("{e:#}"), "Command failed.");
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc malloc: at most two arenas (unless `MALLOC_ARENA_MAX` says otherwise). With one
+/// arena per thread that ever allocated, the worker's freed parse trees stayed spread over
+/// many arenas: `report-ingest bench` measured peak RSS 147–160 MB at default concurrency
+/// with glibc's default and 111–115 MB with two arenas, at the same throughput (mimalloc:
+/// 303 MB). Runs before any thread exists.
+fn tune_malloc() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets an allocator parameter; no other thread runs yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }

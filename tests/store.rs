@@ -128,6 +128,45 @@ async fn migrate_twice_is_a_no_op() {
     assert_eq!(row.get::<_, i64>(0), 5);
 }
 
+/// 0003: the zstd body is stored out of line without a second compression, and the large
+/// text/jsonb columns use lz4 where the server has it (Debian's PostgreSQL does).
+#[tokio::test]
+async fn large_columns_skip_pglz() {
+    let s = store("store_toast").await;
+    let schema = s.schema().to_owned();
+    let c = s.pool().get().await.unwrap();
+    let attr = |table: &'static str, column: &'static str| {
+        let c = &c;
+        let schema = schema.clone();
+        async move {
+            let row = c
+                .query_one(
+                    "SELECT a.attstorage::text, a.attcompression::text FROM pg_attribute a \
+                     JOIN pg_class t ON t.oid = a.attrelid \
+                     JOIN pg_namespace n ON n.oid = t.relnamespace \
+                     WHERE n.nspname = $1 AND t.relname = $2 AND a.attname = $3",
+                    &[&schema, &table, &column],
+                )
+                .await
+                .unwrap();
+            (row.get::<_, String>(0), row.get::<_, String>(1))
+        }
+    };
+    assert_eq!(attr("report_raw", "body_zstd").await.0, "e");
+    let lz4 = c
+        .batch_execute("CREATE TEMP TABLE lz4_probe (x text COMPRESSION lz4)")
+        .await
+        .is_ok();
+    for (table, column) in [
+        ("reports", "report"),
+        ("report_articles", "main_text"),
+        ("outbox", "body"),
+    ] {
+        let (_, compression) = attr(table, column).await;
+        assert_eq!(compression == "l", lz4, "{table}.{column}: {compression:?}");
+    }
+}
+
 #[tokio::test]
 async fn concurrent_migrate_from_four_tasks() {
     let schema = support::unique("store_cmig");

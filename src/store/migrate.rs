@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "politeness",
         sql: include_str!("migrations/0002_politeness.sql"),
     },
+    Migration {
+        version: 3,
+        name: "toast",
+        sql: include_str!("migrations/0003_toast.sql"),
+    },
 ];
 
 /// The newest version this binary knows.

@@ -27,9 +27,10 @@ use super::{Store, StoreError};
 use crate::events::{self, Event};
 use crate::extract::Report;
 
-/// zstd level for stored raw bodies. Level 3 (zstd's default) compresses HTML ~5-8x at
-/// several hundred MB/s; higher levels gain a few percent for several times the CPU.
-pub const RAW_ZSTD_LEVEL: i32 = 3;
+/// zstd level for stored raw bodies. Level 1 compresses the benchmark pages 4.9x (level 3:
+/// 5.6x) in two thirds of the time; `report-ingest bench` showed level 3 at 12 % of the
+/// worker's CPU, so the few percent of size are not worth it on the hot path.
+pub const RAW_ZSTD_LEVEL: i32 = 1;
 
 /// Largest decompressed raw body we accept back from the table (guards a corrupt row);
 /// above the fetch cap (10 MB default) with room for a raised `--max-body`.
