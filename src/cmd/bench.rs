@@ -102,9 +102,8 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
-/// Extract-only throughput of `n` pages (cycling `pages`) on every core.
-fn extract_only(pages: &[(String, Vec<u8>)], n: usize, port: u16) -> (f64, usize) {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+/// Extract-only throughput of `n` pages (cycling `pages`) on `threads` threads.
+fn extract_only(pages: &[(String, Vec<u8>)], n: usize, port: u16, threads: usize) -> (f64, usize) {
     let next = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
     let opts = Options::default();
@@ -186,14 +185,18 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     println!("bench: {} distinct pages cycled to {n} URLs", pages.len());
     let port = serve(Arc::clone(&pages)).await?;
 
+    let cores = std::thread::available_parallelism().map_or(1, |t| t.get());
     let (ex_rate, ex_failed) = {
         let pages = Arc::clone(&pages);
-        tokio::task::spawn_blocking(move || extract_only(&pages, n, port)).await?
+        tokio::task::spawn_blocking(move || extract_only(&pages, n, port, cores)).await?
     };
-    println!(
-        "extract-only: {ex_rate:.1} pages/s on {} threads ({ex_failed} rejected)",
-        std::thread::available_parallelism().map_or(1, |t| t.get())
-    );
+    println!("extract-only: {ex_rate:.1} pages/s on {cores} threads ({ex_failed} rejected)");
+    let (ex1_rate, _) = {
+        let pages = Arc::clone(&pages);
+        let n1 = n.min(2000);
+        tokio::task::spawn_blocking(move || extract_only(&pages, n1, port, 1)).await?
+    };
+    println!("extract-only: {ex1_rate:.1} pages/s on 1 thread");
 
     let run_id = format!("bench_{:08x}", rand::random::<u32>());
     args.broker.prefix = run_id.clone();
@@ -259,6 +262,7 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     if let Some(c) = args.concurrency {
         cmd.args(["--concurrency", &c.to_string()]);
     }
+    let cpu_before = cpu::snapshot();
     let mut child = cmd.spawn().context("starting the worker")?;
     let pid = child.id().unwrap_or(0);
 
@@ -320,6 +324,7 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
+    let cpu_used = cpu::snapshot().since(&cpu_before, pid);
     if pid != 0 {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &pid.to_string()])
@@ -338,8 +343,26 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     );
     println!("worker peak RSS (VmHWM): {:.1} MB", peak_kb as f64 / 1024.0);
     println!(
-        "extract-only: {ex_rate:.1} pages/s; end-to-end / extract-only = {:.0}%",
+        "extract-only: {ex_rate:.1} pages/s on {cores} threads; end-to-end / extract-only = {:.0}%",
         100.0 * e2e / ex_rate.max(1e-9)
+    );
+    println!(
+        "extract-only: {ex1_rate:.1} pages/s on 1 thread; end-to-end / extract-only (1 thread) = {:.0}%",
+        100.0 * e2e / ex1_rate.max(1e-9)
+    );
+    let per_page = |secs: f64| 1000.0 * secs / done.max(1) as f64;
+    println!(
+        "CPU per page during the run: worker {:.2} ms (extract alone: {:.2} ms, so the \
+         pipeline costs {:.2}x extraction), postgres {:.2} ms, rabbitmq {:.2} ms, bench \
+         (server + enqueue + events) {:.2} ms, other {:.2} ms; {:.0}% of {cores} cores busy",
+        per_page(cpu_used.worker),
+        1000.0 / ex1_rate.max(1e-9),
+        per_page(cpu_used.worker) * ex1_rate / 1000.0,
+        per_page(cpu_used.postgres),
+        per_page(cpu_used.rabbitmq),
+        per_page(cpu_used.bench),
+        per_page(cpu_used.other),
+        100.0 * cpu_used.total() / (elapsed.max(1e-9) * cores as f64),
     );
 
     if !args.keep {
@@ -367,4 +390,106 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
         "only {done} of {n} messages ended before the timeout"
     );
     Ok(())
+}
+
+/// CPU time by process group from `/proc`, to show where a run's CPU went.
+mod cpu {
+    use std::collections::HashMap;
+
+    /// (comm, utime + stime in seconds) per pid.
+    pub struct Snapshot(HashMap<u32, (String, f64)>);
+
+    #[derive(Debug, Default)]
+    pub struct Used {
+        pub worker: f64,
+        pub postgres: f64,
+        pub rabbitmq: f64,
+        pub bench: f64,
+        pub other: f64,
+    }
+
+    impl Used {
+        pub fn total(&self) -> f64 {
+            self.worker + self.postgres + self.rabbitmq + self.bench + self.other
+        }
+    }
+
+    fn ticks_per_second() -> f64 {
+        // SAFETY: sysconf reads a constant of the system.
+        let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        if t > 0 {
+            t as f64
+        } else {
+            100.0
+        }
+    }
+
+    /// `(comm, seconds)` of one `/proc/<pid>/stat` line.
+    fn parse_stat(line: &str, tps: f64) -> Option<(String, f64)> {
+        let open = line.find('(')?;
+        let close = line.rfind(')')?;
+        let comm = line.get(open + 1..close)?.to_owned();
+        let rest: Vec<&str> = line.get(close + 2..)?.split_whitespace().collect();
+        // Fields 14 and 15 (utime, stime) are the 12th and 13th after the comm.
+        let utime: f64 = rest.get(11)?.parse().ok()?;
+        let stime: f64 = rest.get(12)?.parse().ok()?;
+        Some((comm, (utime + stime) / tps))
+    }
+
+    pub fn snapshot() -> Snapshot {
+        let tps = ticks_per_second();
+        let mut map = HashMap::new();
+        if let Ok(dir) = std::fs::read_dir("/proc") {
+            for e in dir.flatten() {
+                let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                    continue;
+                };
+                if let Ok(line) = std::fs::read_to_string(e.path().join("stat")) {
+                    if let Some(v) = parse_stat(&line, tps) {
+                        map.insert(pid, v);
+                    }
+                }
+            }
+        }
+        Snapshot(map)
+    }
+
+    impl Snapshot {
+        /// CPU used since `before`, grouped; `worker` is the worker's pid. Processes that
+        /// ended in between are not seen (the worker is still running when this is taken).
+        pub fn since(&self, before: &Snapshot, worker: u32) -> Used {
+            let me = std::process::id();
+            let mut used = Used::default();
+            for (pid, (comm, secs)) in &self.0 {
+                let d = secs - before.0.get(pid).map_or(0.0, |(_, s)| *s);
+                if d <= 0.0 {
+                    continue;
+                }
+                let slot = if *pid == worker {
+                    &mut used.worker
+                } else if *pid == me {
+                    &mut used.bench
+                } else if comm == "postgres" {
+                    &mut used.postgres
+                } else if comm == "beam.smp" || comm == "epmd" || comm.starts_with("erl") {
+                    &mut used.rabbitmq
+                } else {
+                    &mut used.other
+                };
+                *slot += d;
+            }
+            used
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn stat_lines_with_spaces_in_the_name() {
+            let line = "123 (tokio rt) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0";
+            let (comm, secs) = super::parse_stat(line, 100.0).unwrap_or_default();
+            assert_eq!(comm, "tokio rt");
+            assert!((secs - 3.0).abs() < 1e-9, "{secs}");
+        }
+    }
 }
