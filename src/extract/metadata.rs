@@ -97,7 +97,8 @@ impl Page {
             match node.value() {
                 Node::Element(el) => match el.name() {
                     "title" if page.title_tag.is_none() => {
-                        page.title_tag = Some(collapse(&element_text(ElementRef::wrap(node))));
+                        page.title_tag =
+                            Some(collapse_keep_gaps(&element_text(ElementRef::wrap(node))));
                     }
                     "meta" => {
                         let key = el
@@ -173,6 +174,28 @@ fn element_text(el: Option<ElementRef<'_>>) -> String {
 /// Whitespace runs (incl. U+00A0, U+3000) collapsed to one space, trimmed.
 pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Like [`collapse`], but a wide gap (two or more whitespace characters, or an ideographic
+/// space) becomes two spaces: a `<title>` may set the site's name off by such a gap only.
+pub(crate) fn collapse_keep_gaps(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0usize;
+    let mut wide = false;
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            run += 1;
+            wide |= c == '\u{3000}';
+            continue;
+        }
+        if run > 0 {
+            out.push_str(if run >= 2 || wide { "  " } else { " " });
+            run = 0;
+            wide = false;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The extracted content as the rules need it.

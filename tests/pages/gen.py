@@ -1641,6 +1641,57 @@ page(
     not_figures=[2023],
 )
 
+# A <title> without separators: the hospital's name is set off by a wide gap only
+# (`headline␣␣Site`), and the headline on the page sits in a <div>, not a heading.
+G_TITLE = "检验科2023年上半年工作总结"
+G_SITE = "某市第二人民医院"
+G_LINES = [
+    "上半年，检验科在院党委的领导下，围绕质量与安全两条主线，较好地完成了各项工作。",
+    "一、业务开展情况",
+    "上半年共完成检验标本48620份，较去年同期增长12.4%，危急值报告及时率100%。",
+    "二、质量管理",
+    "参加省临床检验中心室间质评23项，全部合格。",
+    "三、下半年打算",
+    "继续推进实验室信息系统升级，力争年底前通过质量管理体系内审。",
+    "检验科",
+    "2023年7月6日",
+]
+G_HTML = f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{esc(G_TITLE)}  {esc(G_SITE)}</title></head>
+<body>
+<div class="topline"><a href="#">转繁体版</a> <a href="/old/">旧版回顾</a></div>
+<ul class="menu"><li><a href="/">首页</a></li><li><a href="/yygk/">医院概况</a></li><li><a href="/ksdh/">科室导航</a></li><li><a href="/xwdt/">新闻动态</a></li><li><a href="/xxgk/">信息公开</a></li></ul>
+<div class="wrap">
+<div class="left"><div class="coltitle">新闻动态</div></div>
+<div class="right">
+<table class="pos"><tr><td>位置：<a href="/">首页</a>&nbsp;&gt;&nbsp;<a href="/xwdt/">新闻动态</a></td></tr></table>
+<div class="arttitle"><div class="title">{esc(G_TITLE)}</div><div class="title_blow">来源：本站原创&nbsp;&nbsp;作者：检验科<br>时间：2023年07月10日 16:20&nbsp;&nbsp;浏览：<span>57</span></div></div>
+<div id="article_content">
+{ps(G_LINES, attrs=' style="text-indent:2em"')}
+</div>
+</div>
+</div>
+<div class="bottom">版权所有 {esc(G_SITE)}　Copyright © 2023　<a href="https://beian.example.cn">湘ICP备10002000号-1</a>　医院地址：某市健康路8号　急救电话：0731-80000120</div>
+</body></html>
+"""
+page(
+    "title-gap-site-suffix",
+    encoding="utf-8",
+    url="https://www.dermyy.example.com/xwdt/2023/0710/552.html",
+    content_type="text/html",
+    html_text=G_HTML,
+    meta=dict(title=G_TITLE, published="2023-07-10", doc_type="工作总结", period="2023H1",
+              script="Hans", charset="utf-8"),
+    articles=[art(G_TITLE, G_LINES, outline=[H(1, "一、", "业务开展情况"), H(1, "二、", "质量管理"),
+                                             H(1, "三、", "下半年打算")], figures=[
+        F("上半年共完成检验标本", 48620, "份", "上半年共完成检验标本48620份"),
+        F("较去年同期增长", 12.4, "%", "较去年同期增长12.4%"),
+    ])],
+    chrome=["转繁体版", "位置：", "来源：本站原创", "浏览：", "湘ICP备10002000号-1", "急救电话"],
+    not_figures=[2023, 120],
+)
+
 # --------------------------------------------------------------------------- writer + validator
 
 def build(p):

@@ -5,7 +5,10 @@
 //!    og:site_name: logos sit in `<h1>` on many sites): the headline as shown.
 //! 2. Else og:title / ArticleTitle / twitter:title, cleaned.
 //! 3. Else `<title>` cut at its site separators (`_`, `|`, ` - `, `-XX网`…): the first
-//!    segment that does not look like a site name (`…网`, `…门户`, `www.…`).
+//!    segment that does not look like a site name (`…网`, `…门户`, `www.…`). A `<title>`
+//!    without such separators may set the site's name off by a wide gap (two or more
+//!    spaces, or an ideographic space): `某某大赛  某某中医药研究院附属医院`; the part after
+//!    the last gap is cut when it ends like a site or organization name.
 //! 4. Else the first heading.
 //!
 //! Cleaning removes a file extension (`.docx`, `.pdf`…) and a trailing page number (`(2)`).
@@ -35,8 +38,12 @@ static EXTENSION: LazyLock<Option<Regex>> =
 static PAGE_NUMBER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\s*[(（]\s*(?:第\s*)?[0-9]{1,3}\s*(?:页|頁)?\s*[)）]\s*$").ok());
 
-/// Chooses the title (see the module doc).
+/// Chooses the title (see the module doc), whitespace collapsed.
 pub(crate) fn choose(page: &Page) -> Option<String> {
+    choose_spaced(page).map(|t| collapse(&t))
+}
+
+fn choose_spaced(page: &Page) -> Option<String> {
     let tag = page
         .title_tag
         .as_deref()
@@ -115,6 +122,11 @@ fn squash(s: &str) -> String {
 /// enough, else the longest one; each segment cleaned of extensions.
 pub(crate) fn strip_site(t: &str) -> String {
     let segs = split_separators(t);
+    if segs.len() == 1 {
+        if let Some(head) = cut_gap_suffix(&segs[0]) {
+            return head;
+        }
+    }
     let first = segs
         .iter()
         .map(|s| clean(s))
@@ -127,6 +139,71 @@ pub(crate) fn strip_site(t: &str) -> String {
         .map(|s| clean(s))
         .max_by_key(|s| s.chars().count())
         .unwrap_or_else(|| t.trim().to_owned())
+}
+
+/// Endings of an organization's name that end a `<title>` after a wide gap (site-name
+/// endings are also accepted there).
+const ORG_ENDINGS: &[&str] = &[
+    "人民政府",
+    "政府",
+    "委员会",
+    "委員會",
+    "办公室",
+    "辦公室",
+    "医院",
+    "醫院",
+    "卫生院",
+    "衛生院",
+    "大学",
+    "大學",
+    "学院",
+    "學院",
+    "学校",
+    "學校",
+    "中心",
+    "协会",
+    "協會",
+    "公司",
+    "集团",
+    "集團",
+    "局",
+    "厅",
+    "廳",
+    "署",
+];
+
+/// `headline␣␣Site Name` (a gap of two or more spaces, or an ideographic space, before a
+/// tail ending like a site or organization name): the headline, if it is long enough.
+fn cut_gap_suffix(t: &str) -> Option<String> {
+    let t = t.trim();
+    // Byte start and end of the last gap.
+    let mut gap: Option<(usize, usize)> = None;
+    let mut run_start: Option<usize> = None;
+    let mut run_len = 0usize;
+    let mut ideographic = false;
+    for (i, c) in t.char_indices() {
+        if c.is_whitespace() {
+            if run_start.is_none() {
+                run_start = Some(i);
+                run_len = 0;
+                ideographic = false;
+            }
+            run_len += 1;
+            ideographic |= c == '\u{3000}';
+        } else if let Some(start) = run_start.take() {
+            if run_len >= 2 || ideographic {
+                gap = Some((start, i));
+            }
+        }
+    }
+    let (start, end) = gap?;
+    let (head, tail) = (clean(&t[..start]), &t[end..]);
+    let org_like = SITE_ENDINGS
+        .iter()
+        .chain(ORG_ENDINGS)
+        .any(|e| tail.ends_with(e))
+        || looks_like_site_name(tail);
+    (org_like && head.chars().count() >= MIN_TITLE_SEGMENT_CHARS).then_some(head)
 }
 
 /// Endings of a website's name (`某某范文网`, `某某门户网站`, `首页`).
@@ -216,5 +293,18 @@ mod tests {
         assert_eq!(clean("项目办公室工作总结(2)"), "项目办公室工作总结");
         assert_eq!(strip_site("某某范文网 - 卫生院工作计划"), "卫生院工作计划");
         assert_eq!(clean("Annual report.PDF"), "Annual report");
+        assert_eq!(
+            strip_site("我院举办2019年药学技能大赛  某省中医药研究院附属医院"),
+            "我院举办2019年药学技能大赛"
+        );
+        assert_eq!(
+            strip_site("关于开展安全检查的通知\u{3000}某县应急管理局"),
+            "关于开展安全检查的通知"
+        );
+        // A wide gap inside the headline itself, or a tail that names no site, stays.
+        assert_eq!(
+            strip_site("【不忘初心 牢记使命】主题党日  活动纪实"),
+            "【不忘初心 牢记使命】主题党日  活动纪实"
+        );
     }
 }
