@@ -96,7 +96,9 @@ fn section_of_heading(dom: &Dom<'_>, i: usize, text: &str) -> Option<usize> {
     if t.is_empty() || t.len() > rules::SECTION_HEAD_MAX_CHARS * 3 {
         return None;
     }
-    if t.chars().count() > rules::SECTION_HEAD_MAX_CHARS || !rules::SECTION_HEAD.is_match(t) {
+    if t.chars().count() > rules::SECTION_HEAD_MAX_CHARS
+        || !rules::SECTION_HEAD.is_match(&super::hant::fold(t))
+    {
         return None;
     }
     // Nearest block-level ancestor.

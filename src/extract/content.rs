@@ -549,6 +549,14 @@ fn blocks(dom: &Dom<'_>, chrome: &[bool]) -> (Vec<Block>, Vec<Vec<Vec<String>>>,
 
 /// Line-level chrome by text (see `rules`).
 fn is_chrome_line(text: &str, weight: u32) -> bool {
+    // The rules are Simplified; match a Traditional line's folded copy (only lines light
+    // enough for some rule: SEO_INTRO_MAX is the largest limit).
+    let folded = if weight <= rules::SEO_INTRO_MAX {
+        super::hant::fold(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = &*folded;
     (weight <= rules::CHROME_LINE_MAX && rules::CHROME_LINE.is_match(text))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
         || (weight <= rules::SEO_INTRO_MAX && rules::SEO_INTRO.is_match(text))

@@ -184,6 +184,10 @@ pub const PIAN_WORDS: [&str; 4] = ["篇", "范文", "範文", "例文"];
 /// 篇N headings are short lines (weight).
 pub const PIAN_HEADING_MAX: u32 = 200;
 
+/// Rules below and above match text folded to Simplified ([`super::hant::fold`]): the
+/// callers fold the line once, so Traditional pages (`共3頁`, `發布日期：`, `關閉視窗`) match
+/// the same rules as Simplified ones.
+///
 /// Pagination text: `共2页` / `当前第1页` / `第1页/共2页`.
 pub static PAGE_TOTAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*页\s*[/／]\s*共\s*(\d{1,4})"));
@@ -251,7 +255,9 @@ pub const DATA_LINK_MAX: f64 = 0.5;
 fn re(pattern: &str) -> Regex {
     // INVARIANT: every pattern is a literal of this file; `every_pattern_compiles` forces
     // each one, so a typo fails the unit tests, never a page.
-    Regex::new(pattern).expect("rule patterns are literals checked by tests")
+    // Patterns are folded like the text they match (`hant::fold`): a Traditional variant
+    // written in a rule becomes its Simplified form and still matches folded text.
+    Regex::new(&super::hant::fold(pattern)).expect("rule patterns are literals checked by tests")
 }
 
 #[cfg(test)]

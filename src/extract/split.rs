@@ -48,10 +48,12 @@ pub fn articles(content: Content) -> Vec<Draft> {
 }
 
 fn is_pian_heading(l: &Line) -> bool {
-    l.table.is_none()
-        && (l.heading.is_some() || l.weight <= rules::PIAN_HEADING_MAX)
-        && rules::PIAN_WORDS.iter().any(|w| l.text.contains(w))
-        && rules::PIAN_HEADING.is_match(&l.text)
+    if l.table.is_some() || (l.heading.is_none() && l.weight > rules::PIAN_HEADING_MAX) {
+        return false;
+    }
+    // Rules are Simplified: match the folded copy (`範文三`, `第二篇`).
+    let text = super::hant::fold(&l.text);
+    rules::PIAN_WORDS.iter().any(|w| text.contains(w)) && rules::PIAN_HEADING.is_match(&text)
 }
 
 fn draft(title: Option<String>, lines: &[Line], tables: &[Vec<Vec<String>>]) -> Draft {
@@ -101,6 +103,9 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
                 if t.is_empty() || t.len() > 120 {
                     continue;
                 }
+                // Rules are Simplified: `下一頁`, `共3頁` match folded.
+                let folded = super::hant::fold(t);
+                let t = &*folded;
                 if i < link_end {
                     let usable = href.filter(|h| {
                         let h = h.trim();
