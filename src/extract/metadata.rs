@@ -39,15 +39,17 @@ pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadat
     let body = Body::new(articles);
     let span = body.span_in(&page.text);
     let title = title::choose(&page);
-    let (published, published_time) = date::published(&page, span, &body, title.as_deref())
+    let script = kind::script(title.as_deref(), &body);
+    // Minguo (ROC) years (`112-03-05`, `112年度`) are read only on Traditional pages.
+    let roc = script.as_deref() == Some("Hant");
+    let (published, published_time) = date::published(&page, span, &body, title.as_deref(), roc)
         .map_or((None, None), |d| (Some(d.date), d.time));
     let source_org = org::source_org(&page, span, &body, title.as_deref());
     let region = org::region(source_org.as_deref(), title.as_deref(), &body);
     let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
-    let script = kind::script(title.as_deref(), &body);
     // A reporting period is a Chinese report's notion; foreign news titles carry years too.
     let period = if matches!(script.as_deref(), Some("Hans" | "Hant")) {
-        kind::period(title.as_deref(), &body)
+        kind::period(title.as_deref(), &body, roc)
     } else {
         None
     };
@@ -83,6 +85,9 @@ pub(crate) struct Page {
     pub ld_date: Option<String>,
     /// `datetime` of the first `<time>` element.
     pub time_attr: Option<String>,
+    /// [`Page::text`] folded to Simplified (`hant::fold`) when that changes it: rules match
+    /// this copy and cut values out of `text` at the same byte offsets.
+    pub folded: Option<String>,
 }
 
 impl Page {
@@ -152,7 +157,15 @@ impl Page {
             .chain(h2s)
             .filter(|h| !h.is_empty())
             .collect();
+        if let std::borrow::Cow::Owned(f) = super::hant::fold(&page.text) {
+            page.folded = Some(f);
+        }
         page
+    }
+
+    /// The page text the rules match: folded to Simplified, same byte offsets as `text`.
+    pub fn match_text(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
     }
 
     /// The first non-empty `<meta>` content among `keys` (lower-case), in `keys` order.

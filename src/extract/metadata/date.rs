@@ -51,6 +51,21 @@ const DATE: &str = concat!(
 /// Chinese-numeral date. Groups cy, cm, cd.
 const CN_DATE: &str = r"(?P<cy>[〇○零oO0一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日";
 
+/// Minguo (ROC) date: year + 1911 (`民國112年3月5日`, `112-03-05`, `112/3/5`, `112.03.05`).
+/// Groups mg (the 民國 prefix), ry, rm, rd. Only after a date label or as a whole date line,
+/// and only on Traditional pages unless 民國 is written (see [`from_caps`]).
+const ROC_DATE: &str = r"(?P<mg>民國\s*)?(?P<ry>[0-9０-９]{2,3})\s*[-/.．年]\s*(?P<rm>[0-9０-９]{1,2})\s*[-/.．月]\s*(?P<rd>[0-9０-９]{1,2})(?:\s*日)?";
+
+/// Largest Minguo year read (2061).
+const ROC_YEAR_MAX: u32 = 150;
+/// Minguo year 1 is 1912.
+const ROC_OFFSET: u32 = 1911;
+
+/// Compiles a date pattern folded like the text it matches (`hant::fold`).
+fn folded_re(pattern: &str) -> Option<Regex> {
+    Regex::new(&crate::extract::hant::fold(pattern)).ok()
+}
+
 /// Labels of a publication date line.
 const LABELS: &str = concat!(
     r"发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|发表日期|發表日期|更新时间|更新時間|更新日期|",
@@ -59,10 +74,9 @@ const LABELS: &str = concat!(
 );
 
 static LABELED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?m)(?:^|[^\p{{Han}}])(?:{LABELS})\s*[:：]?\s*(?:{DATE}|{CN_DATE})"
+    folded_re(&format!(
+        r"(?m)(?:^|[^\p{{Han}}])(?:{LABELS})\s*[:：]?\s*(?:{DATE}|{CN_DATE}|{ROC_DATE})"
     ))
-    .ok()
 });
 
 static ANY_DATE: LazyLock<Option<Regex>> =
@@ -71,10 +85,9 @@ static ANY_DATE: LazyLock<Option<Regex>> =
 /// A whole short line that is a date, optionally after a signature: `某某局 2023年5月6日`,
 /// `（二〇一九年七月五日）`.
 static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^[^,，。;；:：]{{0,30}}?[\s(（]*(?:{DATE}|{CN_DATE})[\s)）]*$"
+    folded_re(&format!(
+        r"^[^,，。;；:：]{{0,30}}?[\s(（]*(?:{DATE}|{CN_DATE}|{ROC_DATE})[\s)）]*$"
     ))
-    .ok()
 });
 
 static LD_DATE: LazyLock<Option<Regex>> =
@@ -113,17 +126,20 @@ pub(crate) fn published(
     span: Option<(usize, usize)>,
     body: &Body<'_>,
     title: Option<&str>,
+    roc: bool,
 ) -> Option<Published> {
     if let Some(re) = LABELED.as_ref() {
         // Outside the content first, then in its header zone (an info box the content
         // extractor kept), never deeper in the report.
         for header_zone in [false, true] {
-            for caps in re.captures_iter(&page.text) {
+            // Labels are matched on the folded text (`發布日期` → `发布日期`); only digits
+            // are read from the match.
+            for caps in re.captures_iter(page.match_text()) {
                 let Some(m) = caps.get(0) else { continue };
                 if !super::label_allowed(m.start(), span, header_zone) {
                     continue;
                 }
-                if let Some(p) = from_caps(&caps) {
+                if let Some(p) = from_caps(&caps, roc) {
                     return Some(p);
                 }
             }
@@ -141,7 +157,7 @@ pub(crate) fn published(
     if let Some(p) = near_headline(page, span, title) {
         return Some(p);
     }
-    document_date_line(body)
+    document_date_line(body, roc)
 }
 
 /// Bytes after the headline searched for an unlabeled date (the byline sits right under it:
@@ -177,14 +193,15 @@ fn near_headline(
 }
 
 /// The document's own date line among the last lines of the last article.
-fn document_date_line(body: &Body<'_>) -> Option<Published> {
+fn document_date_line(body: &Body<'_>, roc: bool) -> Option<Published> {
     let re = DATE_LINE.as_ref()?;
     let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
     for line in tail.iter().rev().take(DATE_LINE_TAIL) {
         if line.chars().count() > DATE_LINE_MAX_CHARS {
             continue;
         }
-        if let Some(p) = re.captures(line).and_then(|c| from_caps(&c)) {
+        let line = crate::extract::hant::fold(line);
+        if let Some(p) = re.captures(&line).and_then(|c| from_caps(&c, roc)) {
             return Some(p);
         }
     }
@@ -196,7 +213,7 @@ pub(crate) fn parse_first(s: &str) -> Option<Published> {
     ANY_DATE
         .as_ref()?
         .captures_iter(s)
-        .find_map(|c| from_caps(&c))
+        .find_map(|c| from_caps(&c, false))
 }
 
 /// The `datePublished` string of a JSON-LD block.
@@ -208,7 +225,9 @@ pub(crate) fn ld_date_published(json: &str) -> Option<String> {
         .map(|m| m.as_str().to_owned())
 }
 
-fn from_caps(c: &Captures<'_>) -> Option<Published> {
+/// The date of a match. Minguo groups count only when `roc` (a Traditional page) or the
+/// match writes 民國; their year must be 1..=[`ROC_YEAR_MAX`].
+fn from_caps(c: &Captures<'_>, roc: bool) -> Option<Published> {
     let (y, m, d) = if let (Some(y), Some(m), Some(d)) = (c.name("y"), c.name("m"), c.name("d")) {
         (
             digits(y.as_str())?,
@@ -221,6 +240,15 @@ fn from_caps(c: &Captures<'_>) -> Option<Published> {
             cn_small(m.as_str())?,
             cn_small(d.as_str())?,
         )
+    } else if let (Some(y), Some(m), Some(d)) = (c.name("ry"), c.name("rm"), c.name("rd")) {
+        if !roc && c.name("mg").is_none() {
+            return None;
+        }
+        let y = digits(y.as_str())?;
+        if !(1..=ROC_YEAR_MAX).contains(&y) {
+            return None;
+        }
+        (y + ROC_OFFSET, digits(m.as_str())?, digits(d.as_str())?)
     } else {
         return None;
     };
@@ -382,6 +410,7 @@ mod tests {
             Some((start, text.len())),
             &Body::default(),
             Some("托育点投入使用"),
+            false,
         )
         .unwrap();
         assert_eq!(p.date, "2023-09-02");
@@ -396,10 +425,67 @@ mod tests {
             ..Default::default()
         };
         let body = Body::default();
-        let p = published(&page, None, &body, None).unwrap();
+        let p = published(&page, None, &body, None, false).unwrap();
         assert_eq!(p.date, "2023-07-28");
         let start = text.find("正文").unwrap();
-        let p = published(&page, Some((0, start)), &body, None).unwrap();
+        let p = published(&page, Some((0, start)), &body, None, false).unwrap();
         assert_eq!(p.date, "2022-01-01");
+    }
+
+    fn labeled(text: &str, roc: bool) -> Option<String> {
+        let folded = crate::extract::hant::fold(text);
+        let page = Page {
+            text: text.to_owned(),
+            folded: matches!(folded, std::borrow::Cow::Owned(_)).then(|| folded.into_owned()),
+            ..Default::default()
+        };
+        published(&page, None, &Body::default(), None, roc).map(|p| p.date)
+    }
+
+    #[test]
+    fn minguo_dates() {
+        let hant = |s: &str| labeled(s, true);
+        assert_eq!(hant("發布日期：112-03-05\n").as_deref(), Some("2023-03-05"));
+        assert_eq!(hant("發布日期：112/3/5\n").as_deref(), Some("2023-03-05"));
+        assert_eq!(hant("更新日期：112.03.05\n").as_deref(), Some("2023-03-05"));
+        assert_eq!(
+            hant("發布時間：112年3月5日\n").as_deref(),
+            Some("2023-03-05")
+        );
+        assert_eq!(
+            hant("日期：民國99年12月1日\n").as_deref(),
+            Some("2010-12-01")
+        );
+        // Gregorian dates still win on Traditional pages.
+        assert_eq!(
+            hant("發布日期：2023-03-05\n").as_deref(),
+            Some("2023-03-05")
+        );
+        // 民國 is explicit on any page; bare ROC years only on Traditional pages.
+        assert_eq!(
+            labeled("日期：民国112年3月5日\n", false).as_deref(),
+            Some("2023-03-05")
+        );
+        assert_eq!(labeled("发布日期：112-03-05\n", false), None);
+        // Year out of range, invalid month, unlabeled numbers are not dates.
+        assert_eq!(hant("發布日期：151-03-05\n"), None);
+        assert_eq!(hant("發布日期：112-13-05\n"), None);
+        assert_eq!(hant("本局辦理112-03-05場次\n"), None);
+        assert_eq!(hant("發布日期：5-03-05\n"), None);
+        // The document's own date line.
+        let arts = [crate::extract::model::Article {
+            main_text: "本局推動各項工作。\n臺中市政府衛生局\n中華民國112年3月5日".to_owned(),
+            ..Default::default()
+        }];
+        let body = Body::new(&arts);
+        assert_eq!(
+            document_date_line(&body, true).map(|p| p.date).as_deref(),
+            Some("2023-03-05")
+        );
+        let arts = [crate::extract::model::Article {
+            main_text: "本局推動各項工作。\n共計112.3.5公里".to_owned(),
+            ..Default::default()
+        }];
+        assert_eq!(document_date_line(&Body::new(&arts), true), None);
     }
 }

@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Body;
+use crate::extract::hant::fold;
 
 /// Type words → doc_type. Order matters only for equal positions.
 const TYPE_WORDS: &[(&str, &str)] = &[
@@ -95,10 +96,12 @@ const SCRIPT_SCAN_CHARS: usize = 5_000;
 
 /// The document type (see the module doc).
 pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
-    if let Some(t) = title.and_then(earliest_type) {
+    // Type words are matched on text folded to Simplified (`工作總結` → 工作总结).
+    if let Some(t) = title.map(fold).and_then(|t| earliest_type(&t)) {
         return t;
     }
     let head = body.head(TYPE_SCAN_CHARS);
+    let head = fold(&head);
     let mut best: Option<(&'static str, usize)> = None;
     for (_, kind) in TEXT_TYPE_PHRASES {
         let n = TEXT_TYPE_PHRASES
@@ -146,27 +149,48 @@ static YEAR: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(?P<y>(?:19|20)[0-9]{2})(?:[^0-9]|$)").ok());
 
 /// The reporting period (see the module doc).
-pub(crate) fn period(title: Option<&str>, body: &Body<'_>) -> Option<String> {
+///
+/// `roc`: a Traditional page, where a Minguo year counts (`112年度` → 2023, also `民國112年`
+/// or a three-digit `112年`).
+pub(crate) fn period(title: Option<&str>, body: &Body<'_>, roc: bool) -> Option<String> {
     if let Some(t) = title {
-        if let Some(p) = period_of(t) {
+        if let Some(p) = period_of(&fold(t), roc) {
             return p;
         }
     }
-    let first = body.lines.first().filter(|l| {
+    let first = body.lines.first().map(|l| fold(l)).filter(|l| {
         l.chars().count() <= HEADING_LINE_MAX_CHARS
             && !l.contains('。')
             && earliest_type(l).is_some()
     })?;
-    period_of(first).flatten()
+    period_of(&first, roc).flatten()
+}
+
+/// A Minguo year as a period: `112年度`, `民国112年`, or three digits + 年 (after folding).
+static ROC_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9０-９.第])(?:民国\s*(?P<m>[0-9]{2,3})\s*年|(?P<d>[0-9]{2,3})\s*年度|(?P<t>[0-9]{3})\s*年)").ok()
+});
+
+/// The Minguo year of `s` as a Gregorian year (1949..=2061).
+fn roc_year(s: &str) -> Option<(u32, usize)> {
+    let c = ROC_YEAR.as_ref()?.captures(s)?;
+    let g = c
+        .name("m")
+        .or_else(|| c.name("d"))
+        .or_else(|| c.name("t"))?;
+    let y: u32 = g.as_str().parse().ok()?;
+    (38..=150).contains(&y).then_some((y + 1911, g.end()))
 }
 
 /// `Some(period)` when `s` settles the question (a year or a range), `None` when it says nothing.
-fn period_of(s: &str) -> Option<Option<String>> {
+fn period_of(s: &str, roc: bool) -> Option<Option<String>> {
     if YEAR_RANGE.as_ref()?.is_match(s) {
         return Some(None);
     }
     let (year, after) = if let Some(y) = YEAR.as_ref()?.captures(s).and_then(|c| c.name("y")) {
         (y.as_str().to_owned(), &s[y.end()..])
+    } else if let Some((y, end)) = roc.then(|| roc_year(s)).flatten() {
+        (y.to_string(), &s[end..])
     } else {
         let y = CN_YEAR.as_ref()?.captures(s).and_then(|c| c.name("y"))?;
         let n = y.as_str().chars().try_fold(0u32, |n, c| {
@@ -332,28 +356,57 @@ mod tests {
         let a = art("");
         let b = body(&a);
         assert_eq!(
-            period(Some("2023年卫生局行风建设上半年工作小结"), &b).as_deref(),
+            period(Some("2023年卫生局行风建设上半年工作小结"), &b, false).as_deref(),
             Some("2023H1")
         );
         assert_eq!(
-            period(Some("区卫生健康委2023年工作总结与2024年工作谋划"), &b).as_deref(),
+            period(
+                Some("区卫生健康委2023年工作总结与2024年工作谋划"),
+                &b,
+                false
+            )
+            .as_deref(),
             Some("2023")
         );
         assert_eq!(
-            period(Some("2023卫计办工作计划6篇"), &b).as_deref(),
+            period(Some("2023卫计办工作计划6篇"), &b, false).as_deref(),
             Some("2023")
         );
-        assert_eq!(period(Some("卫生健康工作资料汇编(2004—2024年)"), &b), None);
-        assert_eq!(period(Some("**市衛生局先進事蹟"), &b), None);
         assert_eq!(
-            period(Some("2024年第三季度工作汇报"), &b).as_deref(),
+            period(Some("卫生健康工作资料汇编(2004—2024年)"), &b, false),
+            None
+        );
+        assert_eq!(period(Some("**市衛生局先進事蹟"), &b, false), None);
+        assert_eq!(
+            period(Some("2024年第三季度工作汇报"), &b, false).as_deref(),
             Some("2024Q3")
         );
         let a = art("某县卫生局2021年下半年工作总结\n正文。");
         assert_eq!(
-            period(Some("卫生局工作总结"), &body(&a)).as_deref(),
+            period(Some("卫生局工作总结"), &body(&a), false).as_deref(),
             Some("2021H2")
         );
+    }
+
+    #[test]
+    fn minguo_periods_only_on_traditional_pages() {
+        let a = art("");
+        let b = body(&a);
+        let p = |t: &str, roc: bool| period(Some(t), &b, roc);
+        assert_eq!(
+            p("臺中市政府衛生局112年度工作報告", true).as_deref(),
+            Some("2023")
+        );
+        assert_eq!(
+            p("民國111年下半年工作報告", true).as_deref(),
+            Some("2022H2")
+        );
+        assert_eq!(p("衛生局112年工作計畫", true).as_deref(), Some("2023"));
+        assert_eq!(p("2023年度工作報告", true).as_deref(), Some("2023"));
+        assert_eq!(p("卫生局112年度工作报告", false), None);
+        // Ordinary counts are not years.
+        assert_eq!(p("本局成立50年工作回顧", true), None);
+        assert_eq!(p("第12年度", true), None);
     }
 
     #[test]

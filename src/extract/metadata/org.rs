@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Body, Page};
+use crate::extract::hant::fold;
 
 /// Endings of organization names, longest alternatives first (leftmost-first regex order).
 const ORG_SUFFIX: &str = concat!(
@@ -83,16 +84,16 @@ const SIGNATURE_TAIL: usize = 6;
 const SIGNATURE_MAX_CHARS: usize = 40;
 
 static LABELED_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(&format!(
+    // Folded like the page text it matches (`發布單位` → 发布单位).
+    folded_re(&format!(
         r"(?m)(?:^|[^\p{{Han}}])(?:{ORG_LABELS})\s*[:：]\s*(?P<v>[^\s|｜/,，;；]{{2,60}})"
     ))
-    .ok()
 });
 
 /// `<org><year>年…` or `<org><doc-type word>…` at the start of a heading; or
 /// `<year>年<org>…` (the year first).
 static HEAD_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(&format!(
+    folded_re(&format!(
         concat!(
             r"^(?:(?P<a>{c}{{2,30}}?(?:{s}))\s*(?:[0-9０-９xX*＊]{{2,4}}|[〇○零一二三四五六七八九]{{4}}|上半|下半|全|本)\s*年",
             r"|(?P<b>{c}{{2,30}}?(?:{s}))(?:工作|总结|總結|计划|計劃|报告|報告|事迹|事蹟|先进|先進|规划|規劃|要点|要點)",
@@ -101,12 +102,17 @@ static HEAD_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
         c = ORG_CHARS,
         s = ORG_SUFFIX
     ))
-    .ok()
 });
 
 /// A line that is only an organization name (a signature).
 static SIGNATURE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(&format!(r"^(?P<org>{ORG_CHARS}{{3,30}}(?:{ORG_SUFFIX}))$")).ok());
+    LazyLock::new(|| folded_re(&format!(r"^(?P<org>{ORG_CHARS}{{3,30}}(?:{ORG_SUFFIX}))$")));
+
+/// Compiles a pattern folded to Simplified (`hant::fold`): it runs on folded copies of the
+/// text, and values are cut from the original at the same byte offsets.
+fn folded_re(pattern: &str) -> Option<Regex> {
+    Regex::new(&fold(pattern)).ok()
+}
 
 /// A leading place segment: name + administrative level.
 static PLACE_SEG: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -127,14 +133,18 @@ pub(crate) fn source_org(
 ) -> Option<String> {
     if let Some(re) = LABELED_ORG.as_ref() {
         for header_zone in [false, true] {
-            for caps in re.captures_iter(&page.text) {
+            for caps in re.captures_iter(page.match_text()) {
                 let (Some(m), Some(v)) = (caps.get(0), caps.name("v")) else {
                     continue;
                 };
                 if !super::label_allowed(m.start(), span, header_zone) {
                     continue;
                 }
-                if let Some(org) = clean_source(v.as_str()) {
+                // The page's own characters at the folded match's offsets.
+                let Some(v) = page.text.get(v.range()) else {
+                    continue;
+                };
+                if let Some(org) = clean_source(v) {
                     return Some(org);
                 }
             }
@@ -165,7 +175,8 @@ fn clean_source(v: &str) -> Option<String> {
         v = &v[..i];
     }
     for f in NEXT_FIELDS {
-        if let Some(i) = v.find(f) {
+        // Found in the folded copy (`點閱次數`), cut at the same offset in `v`.
+        if let Some(i) = fold(v).find(&*fold(f)) {
             v = &v[..i];
         }
     }
@@ -176,7 +187,7 @@ fn clean_source(v: &str) -> Option<String> {
         // `发布机构：` with an empty value runs into the next label (`索引号：…`).
         return None;
     }
-    let lower = v.to_lowercase();
+    let lower = fold(v).to_lowercase();
     let han = v.chars().filter(|c| is_han(*c)).count();
     let generic =
         GENERIC_SOURCES.iter().any(|g| lower.contains(g)) || v.ends_with('网') || v.ends_with('網');
@@ -198,8 +209,8 @@ fn signature(body: &Body<'_>) -> Option<String> {
         }
         let without_date = date.find(line).map_or(*line, |m| &line[..m.start()]);
         let name = without_date.trim();
-        if let Some(c) = sig.captures(name) {
-            return c.name("org").map(|m| m.as_str().to_owned());
+        if let Some(m) = sig.captures(&fold(name)).and_then(|c| c.name("org")) {
+            return name.get(m.range()).map(str::to_owned);
         }
     }
     None
@@ -207,12 +218,14 @@ fn signature(body: &Body<'_>) -> Option<String> {
 
 /// The organization opening a heading-like line (`<org><year>年<type>`, `<year>年<org>…`).
 fn heading_org(line: &str) -> Option<String> {
-    let caps = HEAD_ORG.as_ref()?.captures(line.trim())?;
-    let org = caps
+    let line = line.trim();
+    let folded = fold(line);
+    let caps = HEAD_ORG.as_ref()?.captures(&folded)?;
+    let m = caps
         .name("a")
         .or_else(|| caps.name("b"))
-        .or_else(|| caps.name("c"))?
-        .as_str();
+        .or_else(|| caps.name("c"))?;
+    let org = line.get(m.range())?;
     (org.chars().count() >= 3).then(|| org.to_owned())
 }
 
