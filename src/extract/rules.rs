@@ -99,7 +99,7 @@ pub static CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*[【\[]?\s*(当前位置|您现在的位置|您的位置|你的位置|你现在的位置|您所在的位置|您当前的位置|所在位置|现在位置|位置|當前位置|您現在的位置|您的位置|位置)\s*[:：]",
         r"|(首页|首頁|主页|Home)\s*(>|＞|»|›|→|>>|/|\|)",
         // print/close/font-size/share/favourite buttons
-        r"|打印本页|打印此页|打印文章|[【\[]\s*打印\s*[】\]]|[【\[]\s*关闭\s*[】\]]|关闭窗口|關閉視窗|列印本頁|文字大小|字号\s*[:：]|字體\s*[:：]|字体\s*[:：]|背景色\s*[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]",
+        r"|打印本页|打印此页|打印文章|[【\[]\s*打印\s*[】\]]|[【\[]\s*关闭\s*[】\]]|关闭窗口|關閉視窗|列印本頁|文字大小|字级大小|字级\s*[:：]|字号\s*[:：]|^\s*(回上页|回上一页|返回上页|返回上一页)\s*$|字體\s*[:：]|字体\s*[:：]|背景色\s*[:：]|[【\[]\s*大\s*中\s*小\s*[】\]]",
         r"|分享到|分享赚钱|一键分享|扫一扫|扫描二维码|微信扫|加入收藏|收藏本页|设为首页|設為首頁|加入最爱",
         // footers
         r"|版权所有|版權所有|版权声明|免责声明|免責聲明|Copyright|©|ICP备|ICP證|ICP证|公网安备|公網安備|网站标识码|網站標識碼|主办单位|主辦單位|承办单位|承辦單位|技术支持\s*[:：]|建议使用.*分辨率|最佳浏览|网站地图|網站地圖|联系我们|關於我們|关于我们|站长统计|不良信息举报",
@@ -112,7 +112,7 @@ pub static CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
         // feedback forms
         r"|验\s*证\s*码|^\s*姓\s*名\s*[:：]|^\s*联系方式\s*[:：]|^\s*(电子邮箱|邮箱|手机号码|留言内容|提交|重置)\s*[:：]?\s*$",
         // counters and ratings
-        r"|推荐度\s*[:：]|浏览次数\s*[:：]|点击数\s*[:：]|点击次数\s*[:：]|点击量\s*[:：]|阅读量\s*[:：]|^\s*(阅读|閱讀|浏览|瀏覽|访问量|人气)\s*[:：]\s*\d",
+        r"|推荐度\s*[:：]|浏览次数\s*[:：]|点阅次数\s*[:：]|点阅率\s*[:：]|点击数\s*[:：]|点击次数\s*[:：]|点击量\s*[:：]|阅读量\s*[:：]|^\s*(阅读|閱讀|浏览|瀏覽|访问量|人气)\s*[:：]\s*\d",
     ))
 });
 /// Lines longer than this (weight) are never judged by [`CHROME_LINE`].
@@ -126,7 +126,7 @@ pub const META_LINE_MAX: u32 = 150;
 /// `2023年7月29日 作者:…`).
 pub static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*([0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?(\s*[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?\s*)?[【\[]?\s*(发布时间|发布日期|发文日期|更新时间|上传时间|录入时间|发表时间|信息来源|文章来源|稿件来源|来源|發佈時間|發布時間|更新時間|來源|责任编辑|作者|編輯|编辑|时间|日期|時間)\s*[:：]",
+        r"^\s*([0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?(\s*[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?\s*)?[【\[]?\s*(发布时间|发布日期|发文日期|更新时间|上传时间|录入时间|发表时间|信息来源|文章来源|稿件来源|资料来源|来源|发布单位|发布机关|發佈時間|發布時間|更新時間|來源|责任编辑|作者|編輯|编辑|时间|日期|時間)\s*[:：]",
     )
 });
 
@@ -134,7 +134,7 @@ pub static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// chrome (相关文章 lists with summaries, 温馨提示 notices, 猜你喜欢 …).
 pub static SECTION_HEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(相关文章|相關文章|相关阅读|相關閱讀|相关推荐|相关信息|相关链接|相关文档|相关搜索|相关下载|猜你喜欢|猜您喜欢|热门文章|熱門文章|热门推荐|热门文档|热门阅读|热门排行|热点文章|推荐阅读|推荐文章|精彩推荐|延伸阅读|最新文章|最新更新|你可能关注|您可能关注|你可能感兴趣|您可能感兴趣|你可能喜欢|您可能喜欢|随机推荐|温馨提示|溫馨提示|网友评论|发表评论|我要评论|相关评论|Related (Articles|Stories|Posts)|Most popular|You may also like)\s*[:：]?\s*$",
+        r"(?i)(相关文章|相關文章|相关阅读|相關閱讀|相关推荐|相关信息|相关链接|相关连结|相关文档|相关搜索|相关下载|猜你喜欢|猜您喜欢|热门文章|熱門文章|热门推荐|热门文档|热门阅读|热门排行|热点文章|推荐阅读|推荐文章|精彩推荐|延伸阅读|最新文章|最新更新|你可能关注|您可能关注|你可能感兴趣|您可能感兴趣|你可能喜欢|您可能喜欢|随机推荐|温馨提示|溫馨提示|网友评论|发表评论|我要评论|相关评论|Related (Articles|Stories|Posts)|Most popular|You may also like)\s*[:：]?\s*$",
     )
 });
 /// A section opened by a [`SECTION_HEAD`] is removed only when smaller than this share of
@@ -301,5 +301,14 @@ mod tests {
         assert!(META_LABEL.is_match("2023-07-29 16:05 来源:某县卫生健康局"));
         assert!(META_LABEL.is_match("2023年7月29日 作者:办公室"));
         assert!(!META_LABEL.is_match("2023年7月29日,全县召开卫生工作会议。"));
+        // Traditional lines match once folded (the callers fold; patterns are folded too).
+        let f = |s: &str| crate::extract::hant::fold(s).into_owned();
+        assert!(META_LABEL.is_match(&f("發布單位：新竹縣政府衛生局")));
+        assert!(CHROME_LINE.is_match(&f("點閱次數：2468")));
+        assert!(CHROME_LINE.is_match(&f("[列印] [關閉視窗]")));
+        assert!(CHROME_LINE.is_match(&f("字級大小：小 中 大")));
+        assert!(CHROME_LINE.is_match(&f("回上頁")));
+        assert!(SECTION_HEAD.is_match(&f("相關連結")));
+        assert!(PAGE_TOTAL.is_match(&f("共3頁")));
     }
 }

@@ -1692,6 +1692,62 @@ page(
     not_figures=[2023, 120],
 )
 
+# --------------------------------------------------------------------------- Taiwan-style page, Traditional chrome, Minguo date
+
+TW_TITLE = "新竹縣政府衛生局112年度工作報告"
+TW_LINES = [
+    "本局秉持縣政願景，推動各項衛生保健工作，全年辦理衛生教育講座120場次，參與民眾達5,600人次。",
+    "一、防疫工作",
+    "完成流感疫苗接種，接種率達92.5%，並持續監測社區傳染病疫情。",
+    "二、長期照顧",
+    "長照服務個案較去年增加15%，新設社區照顧關懷據點12處。",
+    "三、未來展望",
+    "持續強化社區健康營造，提升縣民健康福祉。",
+]
+TW_HTML = f"""<!DOCTYPE html>
+<html lang="zh-Hant-TW">
+<head>
+<meta charset="utf-8">
+<title>{esc(TW_TITLE)}-新竹縣政府衛生局</title>
+</head>
+<body>
+<div class="header"><a href="/">新竹縣政府衛生局</a>
+<ul class="menu"><li><a href="/">首頁</a></li><li><a href="/news/">最新消息</a></li><li><a href="/open/">政府資訊公開</a></li></ul></div>
+<div class="path"><a href="/">首頁</a> &gt; <a href="/news/">最新消息</a></div>
+<div class="cp">
+<h2>{esc(TW_TITLE)}</h2>
+<ul class="list"><li>發布日期：112-03-05</li><li>發布單位：新竹縣政府衛生局</li><li>點閱次數：2468</li></ul>
+<p>字級大小：<a href="#">小</a> <a href="#">中</a> <a href="#">大</a></p>
+{ps(TW_LINES)}
+<p><a href="javascript:print()">[列印]</a> <a href="javascript:window.close()">[關閉視窗]</a></p>
+<p><a href="javascript:history.back()">回上頁</a></p>
+</div>
+<div class="links"><h3>相關連結</h3><ul><li><a href="/n/1.html">長照服務申請說明</a></li><li><a href="/n/2.html">疫苗接種院所查詢</a></li></ul></div>
+<div class="foot">新竹縣政府衛生局 版權所有　地址：新竹縣竹北市某某路10號　電話：03-5512345　資料更新：112-03-06</div>
+</body></html>
+"""
+page(
+    "hant-tw-chrome-minguo-date",
+    encoding="utf-8",
+    url="https://www.hchb.example.tw/news/112/0305.html",
+    content_type="text/html",
+    html_text=TW_HTML,
+    meta=dict(title=TW_TITLE, published="2023-03-05", published_time=None,
+              source_org="新竹縣政府衛生局", region="新竹縣", doc_type="工作报告", period="2023",
+              script="Hant", charset="utf-8"),
+    articles=[art(TW_TITLE, TW_LINES, outline=[
+        H(1, "一、", "防疫工作"),
+        H(1, "二、", "長期照顧"),
+        H(1, "三、", "未來展望"),
+    ], figures=[
+        F("辦理衛生教育講座", 120, "場次", "全年辦理衛生教育講座120場次"),
+        F("接種率", 92.5, "%", "接種率達92.5%"),
+    ])],
+    chrome=["發布日期", "發布單位", "點閱次數", "字級大小", "列印", "關閉視窗", "回上頁",
+            "相關連結", "版權所有"],
+    not_figures=[2468],
+)
+
 # --------------------------------------------------------------------------- writer + validator
 
 def build(p):
