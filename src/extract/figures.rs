@@ -7,6 +7,10 @@
 //! Latin letters or other digits (`x202x`, `h7n9`, `0775-2821234`) and ordinals (`第3次`) are
 //! skipped. The subject is the clause before the number (what is counted), `raw` the exact
 //! span of main_text from the subject to the unit.
+//!
+//! Matching runs on the text folded to Simplified ([`super::hant::fold`], which keeps every
+//! byte offset), so Traditional pages need no second set of rules; `raw`, `unit` and the
+//! subject are cut from the original text at the same offsets.
 
 use std::sync::LazyLock;
 
@@ -181,18 +185,16 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
     let Some(re) = FIGURE.as_ref() else {
         return out;
     };
+    let folded = super::hant::fold(main_text);
+    let folded: &str = &folded;
     // Byte offset before which a subject may not reach (the end of the previous figure).
     let mut floor = 0;
-    for caps in re.captures_iter(main_text) {
+    for caps in re.captures_iter(folded) {
         let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
             continue;
         };
-        if glued_to_code(main_text, num.start())
-            || glued_after(
-                main_text,
-                whole.end(),
-                caps.name("unit").map(|u| u.as_str()),
-            )
+        if glued_to_code(folded, num.start())
+            || glued_after(folded, whole.end(), caps.name("unit").map(|u| u.as_str()))
         {
             continue;
         }
@@ -202,14 +204,15 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
         ) else {
             continue;
         };
-        let unit = match caps.name("unit").map(|u| u.as_str()) {
+        // The unit as the page writes it (same offsets in the original).
+        let unit = match caps.name("unit").map(|u| &main_text[u.range()]) {
             Some("％" | "﹪") => "%".to_owned(),
             Some(u) => u.to_owned(),
             None => continue,
         };
         let approx = caps
             .name("pre")
-            .is_some_and(|p| !part_of_word(main_text, p.start(), p.as_str()))
+            .is_some_and(|p| !part_of_word(folded, p.start(), p.as_str()))
             || caps.name("s1").is_some()
             || caps.name("s2").is_some()
             || caps.name("post").is_some_and(|p| p.as_str() == "左右");
@@ -241,23 +244,28 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
         });
     }
     if let Some(re) = BIG_PROJECTS.as_ref() {
-        for caps in re.captures_iter(main_text) {
+        for caps in re.captures_iter(folded) {
             let (Some(whole), Some(num), Some(noun)) =
                 (caps.get(0), caps.name("num"), caps.name("noun"))
             else {
                 continue;
             };
-            if glued_to_code(main_text, num.start()) {
+            if glued_to_code(folded, num.start()) {
                 continue;
             }
             let Some(value) = parse_number(num.as_str(), 0) else {
                 continue;
             };
+            // `项目` / `項目` as written: the unit is its first character.
+            let tail = &main_text[noun.end()..whole.end()];
             out.push(Figure {
-                subject: format!("{}项目", noun.as_str()),
+                subject: main_text[noun.start()..whole.end()].to_owned(),
                 value,
-                unit: "项".to_owned(),
-                raw: whole.as_str().to_owned(),
+                unit: tail
+                    .chars()
+                    .next()
+                    .map_or_else(|| "项".to_owned(), String::from),
+                raw: main_text[whole.range()].to_owned(),
                 approx: false,
             });
         }
@@ -651,6 +659,24 @@ mod tests {
             f.iter().all(|f| !f.raw.contains("3年") || !f.approx),
             "{approx:?}"
         );
+    }
+
+    #[test]
+    fn traditional_text_matches_through_folding() {
+        // Units and words only written in Simplified in the rules (项目, 场次, 签约) work
+        // on Traditional text; unit and raw keep the page's characters.
+        let f = figures("推進11大公共衛生服務項目，辦理講座120場次，簽約率達到85.5%。");
+        let got: Vec<(f64, &str, &str)> = f
+            .iter()
+            .map(|f| (f.value, f.unit.as_str(), f.raw.as_str()))
+            .collect();
+        assert!(
+            got.contains(&(11.0, "項", "11大公共衛生服務項目")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|g| g.0 == 120.0 && g.1 == "場次"), "{got:?}");
+        let sign = f.iter().find(|f| f.unit == "%").map(|f| f.approx);
+        assert_eq!(sign, Some(false), "簽約 is a word, not 約 'about': {f:?}");
     }
 
     #[test]
