@@ -283,3 +283,50 @@ fn scanner_catches_uses_and_ignores_mentions() {
         );
     }
 }
+
+/// `[dependencies]` keys of a Cargo manifest, `-` as `_` (as code names them).
+fn dependency_names(manifest: &str) -> Vec<String> {
+    manifest
+        .split("\n[dependencies]")
+        .nth(1)
+        .unwrap_or("")
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split('=').next())
+        .map(|k| k.trim().replace('-', "_"))
+        .filter(|k| !k.is_empty() && !k.starts_with('#'))
+        .collect()
+}
+
+/// The fuzz crate compiles `src/extract` by `#[path]` with its own dependency list: every
+/// dependency of the main package that the core names (`name::…`) must be in
+/// `fuzz/Cargo.toml`, or the fuzz target stops building without anyone noticing (it is run
+/// by hand).
+#[test]
+fn fuzz_crate_lists_every_crate_the_core_uses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+    let ours = dependency_names(&read(root.join("Cargo.toml")));
+    let fuzz = dependency_names(&read(root.join("fuzz").join("Cargo.toml")));
+    assert!(ours.iter().any(|d| d == "scraper"), "parsed {ours:?}");
+    let mut files = Vec::new();
+    rust_files(&root.join("src").join("extract"), &mut files);
+    let mut missing = Vec::new();
+    for f in &files {
+        let toks = tokens(&strip_comments_and_strings(&read(f.clone())));
+        for w in toks.windows(2) {
+            let (name, next) = (&w[0].1, &w[1].1);
+            if next == "::"
+                && ours.contains(name)
+                && !fuzz.contains(name)
+                && !missing.contains(name)
+            {
+                missing.push(name.clone());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "crates used by src/extract but missing from fuzz/Cargo.toml: {missing:?}"
+    );
+}
