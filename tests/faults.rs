@@ -574,9 +574,6 @@ async fn faults_every_message_ends_exactly_once() {
     let pgver = pg_version();
     let mut killed = 0usize;
     for (k, chunk) in msgs.chunks(per).enumerate() {
-        publish(&format!("{prefix}.urls"), chunk).await;
-        fleet.reap();
-        fleet.sample_rss();
         let action = match k {
             4 | 9 | 16 | 23 | 30 | 36 => "kill",
             12 if restarts_on => "rabbitmq",
@@ -584,6 +581,16 @@ async fn faults_every_message_ends_exactly_once() {
             27 if restarts_on => "terminate",
             _ => "",
         };
+        // A restart's slice is published after the restart: recovery is judged by fresh
+        // work going through the restarted services. (Published before, the slice could be
+        // consumed before the restart, leaving only retries parked in the delay queues to
+        // show recovery, and RabbitMQ 3.10 may hold those for minutes after a restart.)
+        let restart = matches!(action, "rabbitmq" | "postgres" | "terminate");
+        if !restart {
+            publish(&format!("{prefix}.urls"), chunk).await;
+        }
+        fleet.reap();
+        fleet.sample_rss();
         match action {
             "kill" => {
                 // A random worker, at a random moment inside this second.
@@ -626,39 +633,21 @@ async fn faults_every_message_ends_exactly_once() {
             }
             _ => {}
         }
-        if !action.is_empty() && action != "kill" {
-            // Recovered unaided: reports committed after the restart (so a worker consumed
-            // a message from the restarted broker and wrote to the restarted database) and
-            // events published after it reach us.
+        if restart {
+            // Recovered unaided: a message published to the restarted services after the
+            // restart was consumed by a worker, stored (the completed event is written in
+            // the same transaction as the rows) and its event reached us.
             let t = Instant::now();
-            let mut since: Option<chrono::DateTime<chrono::Utc>> = None;
-            let mut before = None;
-            while t.elapsed() < Duration::from_secs(90) {
-                if since.is_none() {
-                    if let Some(c) = pg().await {
-                        if let Ok(row) = c.query_one("SELECT now()", &[]).await {
-                            since = Some(row.get(0));
-                        }
-                    }
-                }
+            publish(&format!("{prefix}.urls"), chunk).await;
+            let fresh: Vec<&str> = chunk
+                .iter()
+                .filter(|m| m.expect == Expect::Stored)
+                .map(|m| m.id.as_str())
+                .collect();
+            while t.elapsed() < Duration::from_secs(120) {
                 ledger.poll(&prefix).await;
-                if before.is_none() && since.is_some() {
-                    before = Some(ledger.events.len());
-                }
-                let fresh: i64 = match (since, pg().await) {
-                    (Some(ts), Some(c)) => c
-                        .query_one(
-                            &format!(
-                                "SELECT count(*) FROM \"{schema}\".reports WHERE updated_at > $1"
-                            ),
-                            &[&ts],
-                        )
-                        .await
-                        .map(|r| r.get(0))
-                        .unwrap_or(0),
-                    _ => 0,
-                };
-                if fresh > 0 && before.is_some_and(|b| ledger.events.len() > b) {
+                let (completed, _, _) = ledger.ended();
+                if fresh.iter().any(|id| completed.contains(*id)) {
                     if let Some(r) = recoveries.last_mut() {
                         r.1 = true;
                     }
