@@ -6,7 +6,7 @@
 //!
 //! Pages: the 181 pages of the article-extraction-benchmark (`html/*.html[.gz]`), from
 //! `$EXTRACT_BENCH_DIR` or `../shared/bench/article-extraction-benchmark` (relative to
-//! the crate, falling back to `/work/shared/...`). Skipped with a message when absent.
+//! the crate). Skipped with a message when absent.
 //! Throughput is printed as items (pages) per second; one thread.
 //!
 //!     cargo bench --bench extract
@@ -30,9 +30,6 @@ fn bench_dir() -> Option<PathBuf> {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../shared/bench/article-extraction-benchmark"),
         ),
-        Some(PathBuf::from(
-            "/work/shared/bench/article-extraction-benchmark",
-        )),
     ];
     candidates
         .into_iter()

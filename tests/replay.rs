@@ -523,7 +523,8 @@ async fn the_cli_prints_counts() {
 async fn replay_throughput() {
     use std::io::Read;
     let mut bodies: Vec<Vec<u8>> = Vec::new();
-    let bench = std::path::Path::new("/work/shared/bench/article-extraction-benchmark/html");
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let bench = shared.join("bench/article-extraction-benchmark/html");
     for e in std::fs::read_dir(bench).unwrap() {
         let p = e.unwrap().path();
         let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(&p).unwrap());
@@ -531,7 +532,7 @@ async fn replay_throughput() {
         gz.read_to_end(&mut b).unwrap();
         bodies.push(b);
     }
-    for e in std::fs::read_dir("/work/shared/corpus/dev").unwrap() {
+    for e in std::fs::read_dir(shared.join("corpus/dev")).unwrap() {
         let p = e.unwrap().path().join("source.html");
         if let Ok(b) = std::fs::read(&p) {
             bodies.push(b);

@@ -36,8 +36,9 @@ pub struct Args {
     pub broker: BrokerArgs,
     #[command(flatten)]
     pub db: DbArgs,
-    /// Directories (searched recursively) or files with the pages to serve.
-    #[arg(default_values = ["/work/shared/bench/article-extraction-benchmark/html", "/work/shared/corpus/dev"])]
+    /// Directories (searched recursively) or files with the pages to serve; the defaults are
+    /// relative to the repository root, beside which `../shared` lives.
+    #[arg(default_values = ["../shared/bench/article-extraction-benchmark/html", "../shared/corpus/dev"])]
     pub paths: Vec<PathBuf>,
     /// Pages served and processed (the page set is cycled).
     #[arg(long, default_value_t = 5000)]
