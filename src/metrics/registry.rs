@@ -136,18 +136,18 @@ impl Desc {
     }
 }
 
-/// A monotonically increasing count per label set.
+/// One float per label set: the state a counter and a gauge share.
 #[derive(Debug)]
-pub struct CounterVec {
+struct Series {
     desc: Desc,
     values: Mutex<BTreeMap<Vec<String>, f64>>,
 }
 
-impl CounterVec {
-    pub fn new(name: &'static str, help: &'static str, labels: &'static [&'static str]) -> Self {
+impl Series {
+    fn new(name: &'static str, help: &'static str, labels: &'static [&'static str]) -> Self {
         let mut values = BTreeMap::new();
         if labels.is_empty() {
-            // An unlabelled counter exists from the start (reads 0), so rate() works.
+            // An unlabelled series exists from the start (reads 0), so rate() works.
             values.insert(Vec::new(), 0.0);
         }
         Self {
@@ -156,14 +156,43 @@ impl CounterVec {
         }
     }
 
-    /// Adds `v` (ignored unless finite and ≥ 0: counters never go down).
-    pub fn add(&self, values: &[&str], v: f64) {
-        if !(v.is_finite() && v >= 0.0) {
-            return;
-        }
+    /// Applies `f` to the value of one label set (created at 0).
+    fn update(&self, values: &[&str], f: impl FnOnce(&mut f64)) {
         let mut map = lock(&self.values);
         let key = self.desc.key(values, &map);
-        *map.entry(key).or_insert(0.0) += v;
+        f(map.entry(key).or_insert(0.0));
+    }
+
+    /// Current value of one label set (0 if never touched).
+    fn get(&self, values: &[&str]) -> f64 {
+        let key: Vec<String> = values.iter().map(|v| label_value(v)).collect();
+        lock(&self.values).get(&key).copied().unwrap_or(0.0)
+    }
+
+    fn render(&self, kind: &str, out: &mut String) {
+        self.desc.header(kind, out);
+        for (k, v) in lock(&self.values).iter() {
+            out.push_str(self.desc.name);
+            render_labels(self.desc.labels, k, None, out);
+            let _ = writeln!(out, " {}", format_float(*v));
+        }
+    }
+}
+
+/// A monotonically increasing count per label set.
+#[derive(Debug)]
+pub struct CounterVec(Series);
+
+impl CounterVec {
+    pub fn new(name: &'static str, help: &'static str, labels: &'static [&'static str]) -> Self {
+        Self(Series::new(name, help, labels))
+    }
+
+    /// Adds `v` (ignored unless finite and ≥ 0: counters never go down).
+    pub fn add(&self, values: &[&str], v: f64) {
+        if v.is_finite() && v >= 0.0 {
+            self.0.update(values, |x| *x += v);
+        }
     }
 
     pub fn inc(&self, values: &[&str]) {
@@ -177,63 +206,37 @@ impl CounterVec {
 
     /// Current value of one label set (0 if never touched).
     pub fn get(&self, values: &[&str]) -> f64 {
-        let key: Vec<String> = values.iter().map(|v| label_value(v)).collect();
-        lock(&self.values).get(&key).copied().unwrap_or(0.0)
+        self.0.get(values)
     }
 
     pub fn render(&self, out: &mut String) {
-        self.desc.header("counter", out);
-        for (k, v) in lock(&self.values).iter() {
-            out.push_str(self.desc.name);
-            render_labels(self.desc.labels, k, None, out);
-            let _ = writeln!(out, " {}", format_float(*v));
-        }
+        self.0.render("counter", out);
     }
 }
 
 /// A value that goes up and down per label set.
 #[derive(Debug)]
-pub struct GaugeVec {
-    desc: Desc,
-    values: Mutex<BTreeMap<Vec<String>, f64>>,
-}
+pub struct GaugeVec(Series);
 
 impl GaugeVec {
     pub fn new(name: &'static str, help: &'static str, labels: &'static [&'static str]) -> Self {
-        let mut values = BTreeMap::new();
-        if labels.is_empty() {
-            values.insert(Vec::new(), 0.0);
-        }
-        Self {
-            desc: Desc { name, help, labels },
-            values: Mutex::new(values),
-        }
+        Self(Series::new(name, help, labels))
     }
 
     pub fn set(&self, values: &[&str], v: f64) {
-        let mut map = lock(&self.values);
-        let key = self.desc.key(values, &map);
-        map.insert(key, v);
+        self.0.update(values, |x| *x = v);
     }
 
     pub fn add(&self, values: &[&str], delta: f64) {
-        let mut map = lock(&self.values);
-        let key = self.desc.key(values, &map);
-        *map.entry(key).or_insert(0.0) += delta;
+        self.0.update(values, |x| *x += delta);
     }
 
     pub fn get(&self, values: &[&str]) -> f64 {
-        let key: Vec<String> = values.iter().map(|v| label_value(v)).collect();
-        lock(&self.values).get(&key).copied().unwrap_or(0.0)
+        self.0.get(values)
     }
 
     pub fn render(&self, out: &mut String) {
-        self.desc.header("gauge", out);
-        for (k, v) in lock(&self.values).iter() {
-            out.push_str(self.desc.name);
-            render_labels(self.desc.labels, k, None, out);
-            let _ = writeln!(out, " {}", format_float(*v));
-        }
+        self.0.render("gauge", out);
     }
 }
 
