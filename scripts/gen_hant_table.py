@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/extract/hant.rs: the single-character Traditional → Simplified table the
+"""Writes crates/extract/src/hant.rs: the single-character Traditional → Simplified table the
 extractor folds text with before matching its (Simplified) rules.
 
 Source: OpenCC's TSCharacters.txt (https://github.com/BYVoid/OpenCC, Apache License 2.0),

@@ -20,7 +20,7 @@
 pub mod config;
 pub mod disposition;
 pub mod events;
-pub mod extract;
+pub use report_extract as extract;
 pub mod fetch;
 pub mod metrics;
 pub mod ops;

@@ -7,12 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-// The pure extraction core itself, compiled into this binary (see Cargo.toml).
-#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "../../src/extract/mod.rs"]
-mod extract;
-
-use extract::{Input, Options};
+use report_extract::{self as extract, Input, Options};
 
 const CONTENT_TYPES: &[Option<&str>] = &[
     None,

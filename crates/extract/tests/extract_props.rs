@@ -7,10 +7,16 @@
 //! (truncated, cut, spliced with random bytes, duplicated). Deep nesting is tested directly.
 //!
 //! `PROPTEST_CASES=5000 cargo test --release --test extract_props` runs longer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
 
 use proptest::prelude::*;
-use report_ingest::extract::{self, Input, Options, Report};
+use report_extract::{self as extract, Input, Options, Report};
 
 /// Content-Type headers a server might send, including lies and garbage.
 const CONTENT_TYPES: &[Option<&str>] = &[

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Body;
-use crate::extract::hant::fold;
+use crate::hant::fold;
 
 /// Type words → doc_type. Order matters only for equal positions.
 const TYPE_WORDS: &[(&str, &str)] = &[
@@ -307,7 +307,7 @@ pub(crate) fn script(title: Option<&str>, body: &Body<'_>) -> Option<String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::extract::Article;
+    use crate::Article;
 
     fn body(arts: &[Article]) -> Body<'_> {
         Body::new(arts)

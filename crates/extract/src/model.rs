@@ -125,7 +125,7 @@ pub struct Report {
     /// How the bytes were decoded (encoding forensics).
     #[serde(default)]
     pub charset_info: CharsetInfo,
-    /// [`crate::extract::EXTRACTOR_VERSION`] that produced this report.
+    /// [`crate::EXTRACTOR_VERSION`] that produced this report.
     #[serde(default)]
     pub extractor_version: String,
 }

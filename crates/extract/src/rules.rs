@@ -302,7 +302,7 @@ mod tests {
         assert!(META_LABEL.is_match("2023年7月29日 作者:办公室"));
         assert!(!META_LABEL.is_match("2023年7月29日,全县召开卫生工作会议。"));
         // Traditional lines match once folded (the callers fold; patterns are folded too).
-        let f = |s: &str| crate::extract::hant::fold(s).into_owned();
+        let f = |s: &str| crate::hant::fold(s).into_owned();
         assert!(META_LABEL.is_match(&f("發布單位：新竹縣政府衛生局")));
         assert!(CHROME_LINE.is_match(&f("點閱次數：2468")));
         assert!(CHROME_LINE.is_match(&f("[列印] [關閉視窗]")));

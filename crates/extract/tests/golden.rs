@@ -28,14 +28,20 @@
 //! and not fixed yet: such a case still runs, prints its diff under `KNOWN FAILURE`, and
 //! passes, so CI stays green; `GOLDEN_STRICT=1` makes them fail. A listed case that passes
 //! prints `FIXED` (remove it from the list).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use report_ingest::extract::{self, Input, Options};
+use report_extract::{self as extract, Input, Options};
 use serde_json::{Map, Value};
 
 /// Separator line between articles in `expected.txt`.

@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 
 use divan::counter::ItemsCount;
 use divan::Bencher;
-use report_ingest::extract::{self, Input, Options};
+use report_extract::{self as extract, Input, Options};
 
 fn main() {
     divan::main();
@@ -28,7 +28,7 @@ fn bench_dir() -> Option<PathBuf> {
         std::env::var_os("EXTRACT_BENCH_DIR").map(PathBuf::from),
         Some(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../shared/bench/article-extraction-benchmark"),
+                .join("../../../shared/bench/article-extraction-benchmark"),
         ),
     ];
     candidates

@@ -63,7 +63,7 @@ const ROC_OFFSET: u32 = 1911;
 
 /// Compiles a date pattern folded like the text it matches (`hant::fold`).
 fn folded_re(pattern: &str) -> Option<Regex> {
-    Regex::new(&crate::extract::hant::fold(pattern)).ok()
+    Regex::new(&crate::hant::fold(pattern)).ok()
 }
 
 /// Labels of a publication date line.
@@ -200,7 +200,7 @@ fn document_date_line(body: &Body<'_>, roc: bool) -> Option<Published> {
         if line.chars().count() > DATE_LINE_MAX_CHARS {
             continue;
         }
-        let line = crate::extract::hant::fold(line);
+        let line = crate::hant::fold(line);
         if let Some(p) = re.captures(&line).and_then(|c| from_caps(&c, roc)) {
             return Some(p);
         }
@@ -433,7 +433,7 @@ mod tests {
     }
 
     fn labeled(text: &str, roc: bool) -> Option<String> {
-        let folded = crate::extract::hant::fold(text);
+        let folded = crate::hant::fold(text);
         let page = Page {
             text: text.to_owned(),
             folded: matches!(folded, std::borrow::Cow::Owned(_)).then(|| folded.into_owned()),
@@ -473,7 +473,7 @@ mod tests {
         assert_eq!(hant("本局辦理112-03-05場次\n"), None);
         assert_eq!(hant("發布日期：5-03-05\n"), None);
         // The document's own date line.
-        let arts = [crate::extract::model::Article {
+        let arts = [crate::model::Article {
             main_text: "本局推動各項工作。\n臺中市政府衛生局\n中華民國112年3月5日".to_owned(),
             ..Default::default()
         }];
@@ -482,7 +482,7 @@ mod tests {
             document_date_line(&body, true).map(|p| p.date).as_deref(),
             Some("2023-03-05")
         );
-        let arts = [crate::extract::model::Article {
+        let arts = [crate::model::Article {
             main_text: "本局推動各項工作。\n共計112.3.5公里".to_owned(),
             ..Default::default()
         }];

@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Body, Page};
-use crate::extract::hant::fold;
+use crate::hant::fold;
 
 /// Endings of organization names, longest alternatives first (leftmost-first regex order).
 const ORG_SUFFIX: &str = concat!(
@@ -490,7 +490,7 @@ mod tests {
     #[test]
     fn bare_level_resolved_from_text() {
         let text = "今年,区卫生健康委完成任务,长丰区托育中心建成。\n完成长丰区医院改造,社区服务加强,全区推进。";
-        let arts = [crate::extract::Article {
+        let arts = [crate::Article {
             main_text: text.into(),
             ..Default::default()
         }];
@@ -500,7 +500,7 @@ mod tests {
             Some("长丰区")
         );
         let mixed = "北流市参合人数增加,重庆市也在推进。北流市完成,重庆市完成。";
-        let arts = [crate::extract::Article {
+        let arts = [crate::Article {
             main_text: mixed.into(),
             ..Default::default()
         }];
