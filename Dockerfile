@@ -4,6 +4,10 @@
 #   docker build -t report-ingest .
 #   docker run --rm report-ingest --help
 #
+# With podman or buildah, build with `--format docker`: the OCI image format has no
+# HEALTHCHECK, and OCI builders drop it silently. The Kubernetes probes (deploy/) do not
+# depend on it: they call /healthz and /readyz themselves.
+#
 # Stage 1 (deps) compiles only the dependencies, against a stub crate made from
 # Cargo.toml + Cargo.lock: that layer is reused until the lock file changes, so a source
 # edit rebuilds only our crate. Stage 2 builds the same release binary CI builds
@@ -16,26 +20,38 @@ ARG DEBIAN_RELEASE=bookworm
 
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS deps
 WORKDIR /src
+# The runtime layer carries a stripped binary: release builds keep line tables for
+# backtraces on the host (100 MB binary); the image does not need them (16 MB).
+ENV CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_STRIP=symbols
+# The workspace: the shell crate at the root and the pure extraction core.
 COPY Cargo.toml Cargo.lock ./
-# Stub every target Cargo.toml names ([lib], the binary, [[test]]/[[bench]]/[[example]])
+COPY crates/extract/Cargo.toml crates/extract/
+# Stub every target each manifest names ([lib], the binary, [[test]]/[[bench]]/[[example]])
 # so cargo can resolve and build the dependency graph without our sources.
 RUN set -eu; \
-    mkdir -p src; \
-    echo 'fn main() {}' > src/main.rs; \
-    : > src/lib.rs; \
-    awk '/^\[\[test\]\]/ {d="tests"; next} \
-         /^\[\[bench\]\]/ {d="benches"; next} \
-         /^\[\[example\]\]/ {d="examples"; next} \
-         /^\[/ {d=""; next} \
-         d != "" && /^name *=/ {v=$0; sub(/^name *= *"/, "", v); sub(/".*/, "", v); print d "/" v ".rs"} \
-         d != "" && /^path *=/ {v=$0; sub(/^path *= *"/, "", v); sub(/".*/, "", v); print v}' Cargo.toml \
-    | while read -r f; do mkdir -p "$(dirname "$f")"; [ -e "$f" ] || echo 'fn main() {}' > "$f"; done; \
+    for dir in . crates/extract; do \
+        mkdir -p "$dir/src"; \
+        echo 'fn main() {}' > "$dir/src/main.rs"; \
+        : > "$dir/src/lib.rs"; \
+        awk '/^\[\[test\]\]/ {d="tests"; next} \
+             /^\[\[bench\]\]/ {d="benches"; next} \
+             /^\[\[example\]\]/ {d="examples"; next} \
+             /^\[/ {d=""; next} \
+             d != "" && /^name *=/ {v=$0; sub(/^name *= *"/, "", v); sub(/".*/, "", v); print d "/" v ".rs"} \
+             d != "" && /^path *=/ {v=$0; sub(/^path *= *"/, "", v); sub(/".*/, "", v); print v}' "$dir/Cargo.toml" \
+        | while read -r f; do mkdir -p "$dir/$(dirname "$f")"; [ -e "$dir/$f" ] || echo 'fn main() {}' > "$dir/$f"; done; \
+    done; \
+    rm crates/extract/src/main.rs; \
     cargo build --release --locked --bin report-ingest; \
-    rm -rf src target/release/report-ingest* target/release/deps/report_ingest-* \
-        target/release/deps/libreport_ingest-* target/release/.fingerprint/report-ingest-*
+    rm -rf src crates/extract/src target/release/report-ingest* \
+        target/release/deps/report_ingest-* target/release/deps/libreport_ingest-* \
+        target/release/deps/libreport_extract-* target/release/.fingerprint/report-ingest-* \
+        target/release/.fingerprint/report-extract-*
 
 FROM deps AS build
 COPY src ./src
+COPY crates/extract/src ./crates/extract/src
 RUN cargo build --release --locked --bin report-ingest \
     && cp target/release/report-ingest /usr/local/bin/report-ingest \
     && /usr/local/bin/report-ingest --help | grep -q '^  worker'  # not the stub
@@ -44,7 +60,8 @@ FROM debian:${DEBIAN_RELEASE}-slim AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin report-ingest
+    && groupadd --system --gid 10001 report-ingest \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin report-ingest
 COPY --from=build /usr/local/bin/report-ingest /usr/local/bin/report-ingest
 USER 10001:10001
 # JSON logs for log shippers; metrics and probes on 9090 (the HEALTHCHECK below and the
