@@ -21,9 +21,8 @@ ARG DEBIAN_RELEASE=bookworm
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS deps
 WORKDIR /src
 # The runtime layer carries a stripped binary: release builds keep line tables for
-# backtraces on the host (100 MB binary); the image does not need them (16 MB).
-ENV CARGO_PROFILE_RELEASE_DEBUG=0 \
-    CARGO_PROFILE_RELEASE_STRIP=symbols
+# backtraces on the host (100 MB binary); the image does not need them (16 MB). Both
+# stages build with the same profile overrides, so the dependency layer is reused.
 # The workspace: the shell crate at the root and the pure extraction core.
 COPY Cargo.toml Cargo.lock ./
 COPY crates/extract/Cargo.toml crates/extract/
@@ -43,7 +42,8 @@ RUN set -eu; \
         | while read -r f; do mkdir -p "$dir/$(dirname "$f")"; [ -e "$dir/$f" ] || echo 'fn main() {}' > "$dir/$f"; done; \
     done; \
     rm crates/extract/src/main.rs; \
-    cargo build --release --locked --bin report-ingest; \
+    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
+        cargo build --release --locked --bin report-ingest; \
     rm -rf src crates/extract/src target/release/report-ingest* \
         target/release/deps/report_ingest-* target/release/deps/libreport_ingest-* \
         target/release/deps/libreport_extract-* target/release/.fingerprint/report-ingest-* \
@@ -52,7 +52,8 @@ RUN set -eu; \
 FROM deps AS build
 COPY src ./src
 COPY crates/extract/src ./crates/extract/src
-RUN cargo build --release --locked --bin report-ingest \
+RUN CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
+        cargo build --release --locked --bin report-ingest \
     && cp target/release/report-ingest /usr/local/bin/report-ingest \
     && /usr/local/bin/report-ingest --help | grep -q '^  worker'  # not the stub
 
