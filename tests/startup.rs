@@ -1,0 +1,99 @@
+//! `migrate` waits for a database that is not up yet (compose without health gating, a
+//! plain `docker run`, a Kubernetes Job) with bounded, logged retries, and gives up with a
+//! clear error when the wait is spent. Real PostgreSQL behind a port that starts
+//! listening late.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncReadExt;
+use tokio::net::{TcpListener, TcpStream};
+
+/// A local port nobody listens on (bound, then released).
+async fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn migrate(port: u16, schema: &str, wait: u64) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"));
+    cmd.args(["migrate", "--db-only", "--startup-wait", &wait.to_string()])
+        .env(
+            "DATABASE_URL",
+            format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+        )
+        .env("REPORT_INGEST_DB_SCHEMA", schema)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+#[tokio::test]
+async fn migrate_waits_for_a_database_that_comes_up_late() {
+    let port = free_port().await;
+    let schema = support::unique("t_startup");
+    let mut child = migrate(port, &schema, 60).spawn().unwrap();
+    // The database "starts" 2 s later: a forwarder to the real one appears on the port.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    let forward = tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                if let Ok(mut out) = TcpStream::connect("127.0.0.1:5432").await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                }
+            });
+        }
+    });
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("migrate did not finish once the database was up")
+        .unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .await
+        .unwrap();
+    forward.abort();
+    assert!(status.success(), "migrate failed: {err}");
+    assert!(
+        err.contains("Service not ready; retrying."),
+        "each failed try is logged: {err}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_gives_up_when_the_wait_is_spent() {
+    let port = free_port().await;
+    let schema = support::unique("t_startup");
+    let start = Instant::now();
+    let out = tokio::time::timeout(Duration::from_secs(60), migrate(port, &schema, 2).output())
+        .await
+        .expect("migrate kept waiting past its budget")
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "migrate succeeded without a database"
+    );
+    assert!(
+        err.contains("waited up to 2s"),
+        "the error says how long it waited: {err}"
+    );
+    assert!(
+        start.elapsed() >= Duration::from_millis(1500),
+        "gave up before trying for its budget: {:?}",
+        start.elapsed()
+    );
+}
