@@ -1,0 +1,3 @@
+#!/bin/sh
+# Refuse every service start while images are built from Debian packages.
+exit 101
