@@ -99,18 +99,22 @@ deb http://deb.debian.org/debian-security bookworm-security main' > "$r/etc/apt/
     tag_both localhost/debian-base debian:bookworm-slim
     rm -rf "$r"
 fi
-build_standin() { # name containerfile [context]
-    local name=$1 file=$2 ctx=${3:-$ROOT/scripts/container}
+build_standin() { # name containerfile [context [label]]
+    local name=$1 file=$2 ctx=${3:-$ROOT/scripts/container} label=${4:-report-ingest.standin=1}
     if ! have "docker.io/library/$name"; then
         log "building stand-in $name"
-        podman build "${ULIMITS[@]}" --pull=never -q -f "$ROOT/scripts/container/$file" -t "localhost/$name" "$ctx" >/dev/null
+        podman build "${ULIMITS[@]}" --label "$label" --pull=never -q -f "$ROOT/scripts/container/$file" -t "localhost/$name" "$ctx" >/dev/null
         tag_both "localhost/$name" "$name"
     fi
 }
 build_standin rabbitmq:3-management rabbitmq.Containerfile
 build_standin postgres:15 postgres.Containerfile
 build_standin python:3.12-alpine python.Containerfile
-if ! have "docker.io/library/rust:${RUST_VERSION}-slim-bookworm"; then
+# The builder carries the crates of this Cargo.lock: rebuilt when the lock file changes.
+lock=$(sha256sum Cargo.lock | cut -c1-16)
+rust_img="docker.io/library/rust:${RUST_VERSION}-slim-bookworm"
+if ! have "$rust_img" || [ "$(podman image inspect --format '{{index .Labels "report-ingest.lock"}}' "$rust_img")" != "$lock" ]; then
+    podman rmi -f "$rust_img" "localhost/rust:${RUST_VERSION}-slim-bookworm" >/dev/null 2>&1 || true
     # The machine's toolchain and the crates the host build already fetched: the image
     # build runs offline and fetches nothing.
     ctx=$WORK/rust-ctx
@@ -122,7 +126,7 @@ if ! have "docker.io/library/rust:${RUST_VERSION}-slim-bookworm"; then
     rm -rf "$ctx/toolchain/share/doc" "$ctx/toolchain/lib/rustlib/src" "$ctx/toolchain/lib/rustlib/rustc-src"
     (cd "$ROOT" && cargo fetch --locked >/dev/null)
     cp -a "${CARGO_HOME:-$HOME/.cargo}/registry" "$ctx/cargo-home/"
-    build_standin "rust:${RUST_VERSION}-slim-bookworm" rust.Containerfile "$ctx"
+    build_standin "rust:${RUST_VERSION}-slim-bookworm" rust.Containerfile "$ctx" "report-ingest.lock=$lock"
     rm -rf "$ctx"
 fi
 
@@ -178,14 +182,24 @@ wait_for() { # seconds description command...
     for _ in $(seq "$n"); do "$@" && return 0; sleep 1; done
     fail "timed out after ${n}s waiting for $what"
 }
-log "compose: broker, database, site, migrate, events consumer"
-"${COMPOSE[@]}" up -d rabbitmq postgres site migrate events >"$WORK/compose-up.log" 2>&1 \
-    || { tail -30 "$WORK/compose-up.log" >&2; fail "compose up"; }
+# The services start in the order the compose file's depends_on gives, one step at a time
+# (`--no-deps`: podman 4.3 cannot start a container whose --requires chain is transitive,
+# "not found in input list", nor wait for `healthy`).
+up() { "${COMPOSE[@]}" up -d --no-deps "$@" >>"$WORK/compose-up.log" 2>&1 || { tail -30 "$WORK/compose-up.log" >&2; fail "compose up $*"; }; }
+log "compose: broker, database, site, then migrate (it waits for them)"
+up rabbitmq postgres site
+up migrate
+exited() { [ "$(podman inspect --format '{{.State.Status}}' "$1" 2>/dev/null)" = exited ]; }
+wait_for 180 "migrate to finish" exited "${PROJECT}_migrate_1"
+code=$(podman inspect --format '{{.State.ExitCode}}' "${PROJECT}_migrate_1")
+[ "$code" = 0 ] || { podman logs "${PROJECT}_migrate_1" >&2; fail "migrate exited $code"; }
+log "compose: the events consumer"
+up events
 # The consumer's queue must be bound before anything is enqueued, or early events miss it.
-wait_for 180 "the events consumer's queue" sh -c "podman logs ${PROJECT}_events_1 2>&1 | grep -q '^tailing '"
+wait_for 120 "the events consumer's queue" sh -c "podman logs ${PROJECT}_events_1 2>&1 | grep -q '^tailing '"
 log "compose: 3 workers, then the enqueue of the sample pages"
-"${COMPOSE[@]}" up -d --scale worker=3 worker >>"$WORK/compose-up.log" 2>&1 || fail "workers up"
-"${COMPOSE[@]}" up -d enqueue >>"$WORK/compose-up.log" 2>&1 || fail "enqueue up"
+up --scale worker=3 worker
+up enqueue
 pages=$(grep -c 'http://site:8000/' docker-compose.yml)
 stored() { [ "$(pg "select count(*) from report_ingest.reports")" = "$1" ]; }
 wait_for 300 "$pages stored reports" stored "$pages"
@@ -213,7 +227,7 @@ for i in 1 2 3; do
     log "worker $i settled $n deliveries"
 done
 log "compose: scale to 4 workers"
-"${COMPOSE[@]}" up -d --scale worker=4 worker >>"$WORK/compose-up.log" 2>&1 || fail "scale to 4"
+up --scale worker=4 worker
 wait_for 120 "the 4th worker consuming" sh -c "podman logs ${PROJECT}_worker_4 2>&1 | grep -q 'Consuming'"
 urls 20 b | podman exec -i "${PROJECT}_worker_1" report-ingest enqueue >/dev/null || fail "enqueue after scaling"
 total=$((total + pages * 20))
