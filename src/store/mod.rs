@@ -248,6 +248,22 @@ impl Store {
             .collect())
     }
 
+    /// Adds an outbox row for `event` (pending) on its own: for an event whose message
+    /// has ended but which the broker did not confirm, and which has no row yet (an
+    /// unchanged page's `report.completed`, a `report.failed`). Returns its id.
+    pub async fn outbox_add(&self, event: &crate::events::Event) -> Result<i64, StoreError> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .await?;
+        let row = client
+            .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// Marks outbox rows as published.
     pub async fn outbox_mark_sent(&self, ids: &[i64]) -> Result<(), StoreError> {
         if ids.is_empty() {
