@@ -310,6 +310,7 @@ async fn session<F: Future<Output = ()>>(
         ctx.names.clone(),
         ctx.metrics.clone(),
         health.clone(),
+        Duration::from_secs(ctx.worker.outbox_retention),
     ));
     let mut seq: u64 = 0;
 

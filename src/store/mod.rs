@@ -289,19 +289,43 @@ impl Store {
     }
 
     /// Deletes published outbox rows older than `older_than`; returns how many. The outbox
-    /// is a hand-over buffer, not an archive.
+    /// is a hand-over buffer, not an archive. Deletes in batches of [`OUTBOX_PRUNE_BATCH`].
     pub async fn outbox_prune(&self, older_than: Duration) -> Result<u64, StoreError> {
+        let mut total = 0;
+        loop {
+            let n = self
+                .outbox_prune_batch(older_than, OUTBOX_PRUNE_BATCH)
+                .await?;
+            total += n;
+            if n < OUTBOX_PRUNE_BATCH.unsigned_abs() {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Deletes at most `limit` published outbox rows older than `older_than` (oldest
+    /// first), in one short statement: a bounded batch never holds locks for long.
+    pub async fn outbox_prune_batch(
+        &self,
+        older_than: Duration,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
         let client = self.pool.get().await?;
-        let n = client
-            .execute(
-                "DELETE FROM outbox WHERE sent_at IS NOT NULL \
-                 AND sent_at <= now() - make_interval(secs => $1)",
-                &[&older_than.as_secs_f64()],
+        let stmt = client
+            .prepare_cached(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                 WHERE sent_at IS NOT NULL AND sent_at <= now() - make_interval(secs => $1) \
+                 ORDER BY id LIMIT $2)",
             )
             .await?;
-        Ok(n)
+        Ok(client
+            .execute(&stmt, &[&older_than.as_secs_f64(), &limit])
+            .await?)
     }
 }
+
+/// Rows one retention batch deletes: small enough that one DELETE takes milliseconds.
+pub const OUTBOX_PRUNE_BATCH: i64 = 1000;
 
 /// One event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -105,7 +105,13 @@ pub async fn process_one(ctx: &Context, publisher: &Publisher, delivery: Deliver
 
 async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outcome {
     let happened = happen(ctx, delivery).await;
-    let decision = decide(&ctx.worker, &delivery.properties, happened, &now_rfc3339());
+    let decision = decide(
+        &ctx.worker,
+        &delivery.properties,
+        &delivery.data,
+        happened,
+        &now_rfc3339(),
+    );
     settle(ctx, publisher, delivery, decision).await
 }
 

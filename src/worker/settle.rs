@@ -56,6 +56,24 @@ pub struct About {
     pub meta: Option<Value>,
 }
 
+/// A key for one message, the same on every redelivery and retry of it (retries republish
+/// the same body and properties): the caller's `id` when given, else the AMQP
+/// `message_id`, else the body with the publish timestamp. Two messages with the same body
+/// and neither id nor timestamp cannot be told apart and share a key.
+pub fn message_key(caller_id: Option<&str>, props: &BasicProperties, body: &[u8]) -> String {
+    if let Some(id) = caller_id {
+        return format!("id:{id}");
+    }
+    if let Some(mid) = props.message_id() {
+        return format!("mid:{mid}");
+    }
+    let ts = props.timestamp().map(|t| t.to_string()).unwrap_or_default();
+    format!(
+        "body:{}",
+        events::event_id(&[&String::from_utf8_lossy(body), &ts])
+    )
+}
+
 /// What happened to a delivery before it is settled.
 #[derive(Debug, Clone)]
 pub enum Happened {
@@ -103,6 +121,7 @@ pub enum Decision {
 pub fn decide(
     worker: &WorkerArgs,
     props: &BasicProperties,
+    body: &[u8],
     happened: Happened,
     now: &str,
 ) -> Decision {
@@ -149,7 +168,9 @@ pub fn decide(
                     };
                 }
             }
+            let key = message_key(about.id.as_deref(), props, body);
             let event = events::failed(
+                &key,
                 &about.subject,
                 f.reason,
                 &f.detail,
@@ -314,6 +335,7 @@ mod tests {
             metrics_addr: None,
             no_migrate: true,
             fault_exit_after_commit: None,
+            outbox_retention: 7 * 86_400,
         }
     }
 
@@ -350,10 +372,11 @@ mod tests {
 
     #[test]
     fn saved_is_stored_with_its_event() {
-        let event = events::failed("u", "x", "", 1, None, None, None);
+        let event = events::failed("k", "u", "x", "", 1, None, None, None);
         let d = decide(
             &worker(),
             &props(0, &[]),
+            b"{}",
             Happened::Saved {
                 event: event.clone(),
                 outbox_id: Some(7),
@@ -374,7 +397,13 @@ mod tests {
     #[test]
     fn transient_failures_retry_with_growing_delays_then_dead_letter() {
         let retry = Disposition::Retry { after: None };
-        match decide(&worker(), &props(0, &[]), failed("timeout", retry), NOW) {
+        match decide(
+            &worker(),
+            &props(0, &[]),
+            b"{}",
+            failed("timeout", retry),
+            NOW,
+        ) {
             Decision::Retry {
                 reason,
                 delay,
@@ -398,6 +427,7 @@ mod tests {
         match decide(
             &worker(),
             &props(1, &earlier),
+            b"{}",
             failed("timeout", retry),
             NOW,
         ) {
@@ -417,12 +447,24 @@ mod tests {
         let after = Disposition::Retry {
             after: Some(Duration::from_secs(30)),
         };
-        match decide(&worker(), &props(0, &[]), failed("http_429", after), NOW) {
+        match decide(
+            &worker(),
+            &props(0, &[]),
+            b"{}",
+            failed("http_429", after),
+            NOW,
+        ) {
             Decision::Retry { delay, .. } => assert_eq!(delay, 60),
             other => panic!("{other:?}"),
         }
         // The third failure is the last.
-        match decide(&worker(), &props(2, &[]), failed("timeout", retry), NOW) {
+        match decide(
+            &worker(),
+            &props(2, &[]),
+            b"{}",
+            failed("timeout", retry),
+            NOW,
+        ) {
             Decision::DeadLetter {
                 reason,
                 props: p,
@@ -448,6 +490,7 @@ mod tests {
         match decide(
             &worker(),
             &props(0, &[]),
+            b"{}",
             failed("http_404", Disposition::DeadLetter),
             NOW,
         ) {
@@ -469,7 +512,7 @@ mod tests {
                 ..About::default()
             },
         };
-        match decide(&worker(), &BasicProperties::default(), h, NOW) {
+        match decide(&worker(), &BasicProperties::default(), b"{}", h, NOW) {
             Decision::DeadLetter { event, props, .. } => {
                 assert!(event.json().unwrap()["data"]["host"].is_null());
                 assert_eq!(
@@ -482,10 +525,46 @@ mod tests {
     }
 
     #[test]
+    fn failure_ids_are_per_message_and_stable_across_redeliveries() {
+        let id_of = |p: &BasicProperties, body: &[u8], caller: Option<&str>| {
+            let h = Happened::Failed {
+                failure: Failure::permanent("http_404", "x"),
+                about: About {
+                    subject: "https://h.example/a".into(),
+                    id: caller.map(str::to_owned),
+                    ..About::default()
+                },
+            };
+            match decide(&worker(), p, body, h, NOW) {
+                Decision::DeadLetter { event, .. } => event.id,
+                other => panic!("{other:?}"),
+            }
+        };
+        let body = br#"{"url":"https://h.example/a"}"#;
+        let plain = BasicProperties::default();
+        let at = |t: u64| BasicProperties::default().with_timestamp(t);
+        // A redelivery (same body, same properties, more attempts): the same id.
+        assert_eq!(id_of(&at(1), body, None), id_of(&at(1), body, None));
+        // Different callers' ids, message ids or publish times: different ids.
+        assert_ne!(
+            id_of(&plain, body, Some("a")),
+            id_of(&plain, body, Some("b"))
+        );
+        assert_ne!(id_of(&at(1), body, None), id_of(&at(2), body, None));
+        let m = |id: &str| BasicProperties::default().with_message_id(id.into());
+        assert_ne!(id_of(&m("1"), body, None), id_of(&m("2"), body, None));
+        assert_eq!(
+            id_of(&props(0, &[]), body, None),
+            id_of(&props(2, &[]), body, None)
+        );
+    }
+
+    #[test]
     fn over_budget_delays_without_counting_an_attempt() {
         match decide(
             &worker(),
             &props(1, &[]),
+            b"{}",
             Happened::OverBudget(Duration::from_secs(30)),
             NOW,
         ) {
