@@ -137,6 +137,11 @@ pub struct WorkerArgs {
     /// acked: the worst moment to die. Off unless given; hidden from --help.
     #[arg(long, hide = true)]
     pub fault_exit_after_commit: Option<u64>,
+    /// Seconds a sent outbox row is kept before the relay deletes it (default 7 days).
+    /// The outbox is a hand-over buffer, not an archive; the retention only leaves time to
+    /// look into what was sent.
+    #[arg(long, env = "REPORT_INGEST_OUTBOX_RETENTION", default_value_t = 7 * 86_400)]
+    pub outbox_retention: u64,
 }
 
 /// Politeness shared by every replica (kept in PostgreSQL) and robots.txt handling.

@@ -20,3 +20,13 @@ pub trait Classify {
     fn disposition(&self) -> Disposition;
     fn reason(&self) -> &'static str;
 }
+
+/// Extraction failures are properties of the page: the same bytes fail the same way.
+impl Classify for crate::extract::ExtractError {
+    fn disposition(&self) -> Disposition {
+        Disposition::DeadLetter
+    }
+    fn reason(&self) -> &'static str {
+        self.code()
+    }
+}

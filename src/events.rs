@@ -4,7 +4,9 @@
 //! The event `id` is a deterministic UUIDv5, so a consumer can drop duplicates that
 //! at-least-once delivery produces (a redelivered message, an outbox row published twice):
 //! - `report.completed` / `report.changed`: over (type, url, content_sha256, extractor_version);
-//! - `report.failed`: over (type, url, reason).
+//! - `report.failed`: over (type, url, reason, message key): stable across redeliveries and
+//!   retries of one message, distinct across messages (the key is the caller's `id` when
+//!   given, else a key of the message itself: see `worker::settle::message_key`).
 //!
 //! Building an event is pure (apart from the `time` attribute, which is the wall clock).
 
@@ -160,8 +162,11 @@ pub fn completed(
     envelope(&id, routing::COMPLETED, url, data)
 }
 
-/// `report.failed`: a message is dead-lettered for good.
+/// `report.failed`: a message is dead-lettered for good. `message_key` identifies the
+/// message (stable across its redeliveries), so two messages failing on one URL get two ids.
+#[allow(clippy::too_many_arguments)]
 pub fn failed(
+    message_key: &str,
     url: &str,
     reason: &str,
     detail: &str,
@@ -170,7 +175,7 @@ pub fn failed(
     msg_id: Option<&str>,
     msg_meta: Option<&Value>,
 ) -> Event {
-    let id = event_id(&[routing::FAILED, url, reason]);
+    let id = event_id(&[routing::FAILED, url, reason, message_key]);
     let data = json!({
         "url": url,
         "reason": reason,
@@ -285,6 +290,7 @@ mod tests {
     #[test]
     fn failed_id_depends_on_reason_only() {
         let a = failed(
+            "",
             "https://a.example/",
             "http_404",
             "x",
@@ -293,8 +299,38 @@ mod tests {
             None,
             None,
         );
-        let b = failed("https://a.example/", "http_404", "y", 3, None, None, None);
-        let c = failed("https://a.example/", "timeout", "x", 1, None, None, None);
+        let b = failed(
+            "",
+            "https://a.example/",
+            "http_404",
+            "y",
+            3,
+            None,
+            None,
+            None,
+        );
+        let c = failed(
+            "",
+            "https://a.example/",
+            "timeout",
+            "x",
+            1,
+            None,
+            None,
+            None,
+        );
+        // Another message failing on the same URL for the same reason: another id.
+        let d = failed(
+            "id:other",
+            "https://a.example/",
+            "http_404",
+            "x",
+            1,
+            None,
+            None,
+            None,
+        );
+        assert_ne!(a.id, d.id);
         assert_eq!(a.id, b.id);
         assert_ne!(a.id, c.id);
         let v = a.json().unwrap();

@@ -111,6 +111,9 @@ struct Families {
     mojibake_pages: CounterVec,
     politeness_wait: HistogramVec,
     hosts_throttled: CounterVec,
+    event_publish_refused: CounterVec,
+    ack_failures: CounterVec,
+    outbox_pruned: CounterVec,
 }
 
 impl Families {
@@ -200,6 +203,21 @@ impl Families {
                 "Fetches refused by a host's fleet-wide budget (message delayed).",
                 &[],
             ),
+            event_publish_refused: CounterVec::new(
+                "report_ingest_event_publish_refused_total",
+                "Events the broker did not confirm after their message's outcome was final (nack, reject-publish, channel loss); left to the outbox relay, by event type.",
+                &["type"],
+            ),
+            ack_failures: CounterVec::new(
+                "report_ingest_ack_failures_total",
+                "Acks that failed after a delivery was settled (the broker redelivers; the store absorbs the repeat).",
+                &[],
+            ),
+            outbox_pruned: CounterVec::new(
+                "report_ingest_outbox_pruned_total",
+                "Sent outbox rows deleted after the retention period.",
+                &[],
+            ),
         };
         f.build_info.set(&[env!("CARGO_PKG_VERSION")], 1.0);
         // Known series exist at 0 from the start so dashboards and rate() see them.
@@ -212,6 +230,11 @@ impl Families {
         for s in stage::ALL {
             f.stage_seconds.touch(&[s]);
         }
+        for t in ["report.completed", "report.failed"] {
+            f.event_publish_refused.touch(&[t]);
+        }
+        f.ack_failures.touch(&[]);
+        f.outbox_pruned.touch(&[]);
         f
     }
 }
@@ -255,6 +278,9 @@ impl Metrics {
         f.mojibake_pages.render(&mut out);
         f.politeness_wait.render(&mut out);
         f.hosts_throttled.render(&mut out);
+        f.event_publish_refused.render(&mut out);
+        f.ack_failures.render(&mut out);
+        f.outbox_pruned.render(&mut out);
         out
     }
 
@@ -352,6 +378,32 @@ impl Metrics {
     /// A host's budget refused a fetch; the message is delayed.
     pub fn host_throttled(&self) {
         self.f.hosts_throttled.inc(&[]);
+    }
+
+    /// An event (`report.completed`, `report.failed`) was not confirmed by the broker after
+    /// its message's outcome was final; the outbox relay publishes it later.
+    pub fn event_publish_refused(&self, event_type: &str) {
+        self.f.event_publish_refused.inc(&[event_type]);
+    }
+
+    /// Current count of `report_ingest_event_publish_refused_total{type}` (tests).
+    pub fn event_publish_refused_count(&self, event_type: &str) -> f64 {
+        self.f.event_publish_refused.get(&[event_type])
+    }
+
+    /// An ack failed after the delivery was settled.
+    pub fn ack_failed(&self) {
+        self.f.ack_failures.inc(&[]);
+    }
+
+    /// Sent outbox rows deleted by the retention sweep.
+    pub fn outbox_pruned(&self, n: u64) {
+        self.f.outbox_pruned.add(&[], n as f64);
+    }
+
+    /// Current count of `report_ingest_outbox_pruned_total` (tests).
+    pub fn outbox_pruned_count(&self) -> f64 {
+        self.f.outbox_pruned.get(&[])
     }
 
     /// Does nothing: `report_ingest_broker_reconnects_total` is counted by
@@ -454,6 +506,10 @@ mod tests {
             "report_ingest_in_flight",
             "report_ingest_outbox_backlog",
             "report_ingest_hosts_throttled_total",
+            "report_ingest_event_publish_refused_total{type=\"report.completed\"}",
+            "report_ingest_event_publish_refused_total{type=\"report.failed\"}",
+            "report_ingest_ack_failures_total",
+            "report_ingest_outbox_pruned_total",
         ] {
             assert_eq!(line_value(&text, s), Some(0.0), "{s} in\n{text}");
         }
@@ -470,8 +526,9 @@ mod tests {
         // Every family has HELP and TYPE, each exactly once.
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
-        assert_eq!(types, 16);
-        assert_eq!(helps, 16);
+        // 16 families, plus event_publish_refused, ack_failures, outbox_pruned.
+        assert_eq!(types, 19);
+        assert_eq!(helps, 19);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!   reconnect backoff, and graceful shutdown.
 //! - [`pipeline`]: one delivery, parse → robots → politeness → fetch → extract → store →
 //!   event → ack.
-//! - [`failure`]: retry tiers, headers, dead letters.
+//! - [`settle`]: `decide` (pure) and `settle`, the one place a delivery ends.
+//! - [`failure`]: `Failure`, retry tiers, failure headers.
 //! - [`outbox`]: the relay publishing events a dead worker left behind.
 //!
 //! Concurrency: at most `--concurrency` deliveries are in flight (a semaphore), and the
@@ -19,6 +20,7 @@
 pub mod failure;
 pub mod outbox;
 pub mod pipeline;
+pub mod settle;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -308,6 +310,7 @@ async fn session<F: Future<Output = ()>>(
         ctx.names.clone(),
         ctx.metrics.clone(),
         health.clone(),
+        Duration::from_secs(ctx.worker.outbox_retention),
     ));
     let mut seq: u64 = 0;
 

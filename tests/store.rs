@@ -644,3 +644,53 @@ async fn database_down_is_retryable() {
     );
     assert_eq!(err.reason(), "db");
 }
+
+/// Retention: sent rows older than the retention are deleted in bounded batches by the
+/// relay's sweep (counted in `report_ingest_outbox_pruned_total`); pending rows and
+/// younger sent rows stay.
+#[tokio::test]
+async fn outbox_retention_deletes_old_sent_rows_in_batches() {
+    let s = store("store_prune").await;
+    let sch = s.schema().to_owned();
+    let c = |sql: String| {
+        let s = s.clone();
+        async move { count(&s, &sql).await }
+    };
+    // 2,500 old sent rows (more than two batches), 3 young sent ones, 4 pending.
+    let client_sql = format!(
+        "INSERT INTO \"{sch}\".outbox (event_id, routing_key, body, created_at, sent_at) \
+         SELECT 'e' || g, 'report.completed', '\\x7b7d'::bytea, \
+         now() - interval '9 days', now() - interval '8 days' FROM generate_series(1, 2500) g; \
+         INSERT INTO \"{sch}\".outbox (event_id, routing_key, body, sent_at) \
+         SELECT 'y' || g, 'report.completed', '\\x7b7d'::bytea, now() - interval '1 day' \
+         FROM generate_series(1, 3) g; \
+         INSERT INTO \"{sch}\".outbox (event_id, routing_key, body, created_at) \
+         SELECT 'p' || g, 'report.completed', '\\x7b7d'::bytea, now() - interval '30 days' \
+         FROM generate_series(1, 4) g;"
+    );
+    s.pool()
+        .get()
+        .await
+        .unwrap()
+        .batch_execute(&client_sql)
+        .await
+        .unwrap();
+
+    // One batch is bounded.
+    let week = Duration::from_secs(7 * 86_400);
+    assert_eq!(s.outbox_prune_batch(week, 1000).await.unwrap(), 1000);
+    let metrics = report_ingest::metrics::Metrics::new();
+    let n = report_ingest::worker::outbox::prune(&s, &metrics, week)
+        .await
+        .unwrap();
+    assert_eq!(n, 1500);
+    assert_eq!(metrics.outbox_pruned_count(), 1500.0);
+    assert_eq!(c(format!("SELECT count(*) FROM \"{sch}\".outbox")).await, 7);
+    assert_eq!(s.outbox_backlog().await.unwrap(), 4);
+    assert_eq!(
+        report_ingest::worker::outbox::prune(&s, &metrics, week)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -507,3 +507,122 @@ async fn sigterm_exits_0_and_loses_no_message() {
     assert_eq!(env.queue_len(&env.names.dlq).await, 0);
     let _ = env.conn.close(200, "done").await;
 }
+
+/// Issue 16 item 3: a consumer queue bound to the events exchange is full
+/// (`x-max-length` + `reject-publish`), so the broker refuses the `report.completed`
+/// publish after the row is committed. The message must end once (stored, acked: work
+/// queue and DLQ empty, no `report.failed`), the refusal is counted, and the event
+/// follows through the outbox relay once the full queue drains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
+    let env = Env::new("w_refused").await;
+    let full = format!("{}.full-consumer", env.prefix);
+    let mut args = FieldTable::default();
+    args.insert("x-max-length".into(), AMQPValue::LongLongInt(1));
+    args.insert(
+        "x-overflow".into(),
+        AMQPValue::LongString("reject-publish".into()),
+    );
+    env.channel
+        .queue_declare(
+            &full,
+            QueueDeclareOptions {
+                auto_delete: true,
+                ..Default::default()
+            },
+            args,
+        )
+        .await
+        .unwrap();
+    env.channel
+        .queue_bind(
+            &full,
+            &env.names.events_exchange,
+            "#",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    // Fill it: one message and it refuses the next.
+    env.publisher
+        .publish("", &full, b"{}", BasicProperties::default())
+        .await
+        .unwrap();
+    env.server.add_page(
+        "/r/refused.html",
+        Some("text/html; charset=utf-8"),
+        PAGE_UTF8,
+    );
+    let metrics = Metrics::new();
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(worker::run_with(
+        env.settings.clone(),
+        metrics.clone(),
+        Health::new(),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    let url = env.server.url("/r/refused.html");
+    env.enqueue(serde_json::json!({"url": url, "id": "refused-1"}))
+        .await;
+    let m = metrics.clone();
+    support::eventually(Duration::from_secs(30), "the message to be stored", || {
+        let m = m.clone();
+        async move { (m.messages_count("stored", "") >= 1.0).then_some(()) }
+    })
+    .await;
+    RunningWorker { stop, handle }.stop().await;
+
+    assert_eq!(env.report_rows(&url).await, 1);
+    assert_eq!(metrics.messages_count("stored", ""), 1.0, "ended once");
+    assert_eq!(metrics.messages_count("returned", "broker"), 0.0);
+    assert_eq!(metrics.event_publish_refused_count("report.completed"), 1.0);
+    // Acked: nothing back in the work queue (a stopped worker returns what it holds),
+    // nothing dead-lettered.
+    assert_eq!(env.queue_len(&env.names.urls).await, 0);
+    assert_eq!(env.queue_len(&env.names.dlq).await, 0);
+    // The other subscriber's queue: at most the one copy the broker routed there, never a
+    // report.failed.
+    let mut seen = Vec::new();
+    while let Some(m) = env
+        .channel
+        .basic_get(&env.events_queue, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+    {
+        let v: Value = serde_json::from_slice(&m.delivery.data).unwrap();
+        seen.push(v["type"].as_str().unwrap_or_default().to_owned());
+    }
+    assert!(seen.iter().all(|t| t == "report.completed"), "{seen:?}");
+    assert!(seen.len() <= 1, "{seen:?}");
+
+    // The full consumer drains; the relay then delivers the event.
+    let filler = env
+        .channel
+        .basic_get(&full, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .expect("the filler message");
+    assert_eq!(filler.delivery.data, b"{}");
+    let store = report_ingest::store::Store::connect(&env.settings.db)
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_backlog().await.unwrap(), 1);
+    let relayed = worker::outbox::drain(&store, &env.publisher, &env.names, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(relayed, 1);
+    assert_eq!(store.outbox_backlog().await.unwrap(), 0);
+    let ev = env
+        .channel
+        .basic_get(&full, BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .expect("the relayed event");
+    let ev: Value = serde_json::from_slice(&ev.delivery.data).unwrap();
+    assert_eq!(ev["type"], "report.completed");
+    assert_eq!(ev["data"]["url"], url.as_str());
+    assert_eq!(ev["data"]["id"], "refused-1");
+}

@@ -24,12 +24,12 @@ use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, QueueDeclareOptions,
     QueuePurgeOptions,
 };
-use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection};
 use serde::Serialize;
 
 use super::OpsError;
-use crate::queue::consumer::{header_str, header_u64};
+use crate::queue::consumer::{header_str, header_u64, rebuild_properties};
 use crate::queue::names::headers;
 use crate::queue::{Names, Publisher};
 
@@ -46,18 +46,8 @@ const EXAMPLE_CHARS: usize = 200;
 
 /// Headers dropped when a dead letter is sent back: the failure bookkeeping of the old
 /// life (ours and the broker's `x-death` family, the quorum queue's delivery count).
-const STALE_HEADERS: &[&str] = &[
-    headers::REASON,
-    headers::LAST_FAILURE,
-    "x-death",
-    "x-first-death-exchange",
-    "x-first-death-queue",
-    "x-first-death-reason",
-    "x-last-death-exchange",
-    "x-last-death-queue",
-    "x-last-death-reason",
-    "x-delivery-count",
-];
+/// (The broker's are dropped by [`rebuild_properties`] for every republished copy.)
+const STALE_HEADERS: &[&str] = &[headers::REASON, headers::LAST_FAILURE];
 
 /// What a dead letter says about itself (headers and body).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -453,51 +443,13 @@ pub async fn list(conn: &Connection, names: &Names, limit: u64) -> Result<Listin
 /// (`user_id` is dropped too: the broker rejects a publish whose `user_id` is not the
 /// publishing user; `expiration` is dropped so the copy cannot expire in the queue.)
 pub fn requeued_properties(props: &BasicProperties, now: DateTime<Utc>) -> BasicProperties {
-    let mut table = FieldTable::default();
-    if let Some(h) = props.headers() {
-        for (k, v) in h.inner() {
-            if !STALE_HEADERS.contains(&k.as_str()) {
-                table.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    table.insert(
-        ShortString::from(headers::ATTEMPTS),
-        AMQPValue::LongLongInt(0),
-    );
-    table.insert(
-        ShortString::from(headers::REQUEUED),
-        AMQPValue::LongString(LongString::from(
-            now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                .into_bytes(),
-        )),
-    );
-    let mut out = BasicProperties::default().with_headers(table);
-    if let Some(v) = props.content_type() {
-        out = out.with_content_type(v.clone());
-    }
-    if let Some(v) = props.content_encoding() {
-        out = out.with_content_encoding(v.clone());
-    }
-    if let Some(v) = props.message_id() {
-        out = out.with_message_id(v.clone());
-    }
-    if let Some(v) = props.correlation_id() {
-        out = out.with_correlation_id(v.clone());
-    }
-    if let Some(v) = props.timestamp() {
-        out = out.with_timestamp(*v);
-    }
-    if let Some(v) = props.app_id() {
-        out = out.with_app_id(v.clone());
-    }
-    if let Some(v) = props.kind() {
-        out = out.with_type(v.clone());
-    }
-    if let Some(v) = props.priority() {
-        out = out.with_priority(*v);
-    }
-    out
+    let when = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    rebuild_properties(
+        props,
+        STALE_HEADERS,
+        &[(headers::REQUEUED, when.as_str())],
+        &[(headers::ATTEMPTS, 0)],
+    )
 }
 
 /// Sends the selected dead letters back to `{prefix}.urls` (default exchange) with the

@@ -92,3 +92,108 @@ pub fn header_table(strings: &[(&str, &str)], ints: &[(&str, i64)]) -> FieldTabl
     }
     t
 }
+
+/// Headers the broker adds to a delivered message about its life so far (dead-letter
+/// hops, the quorum queue's delivery count). A republished copy is a new life: they are
+/// dropped, or `x-death` only grows and a stale `x-delivery-count` misleads the next reader.
+pub const BROKER_BOOKKEEPING: &[&str] = &[
+    "x-death",
+    "x-first-death-exchange",
+    "x-first-death-queue",
+    "x-first-death-reason",
+    "x-last-death-exchange",
+    "x-last-death-queue",
+    "x-last-death-reason",
+    "x-delivery-count",
+];
+
+/// The one header rebuild for every republished copy of a delivered message (retry,
+/// politeness delay, dead letter, `dlq requeue`): every AMQP property of `original` is
+/// kept (content type defaulting to JSON), the broker's bookkeeping
+/// ([`BROKER_BOOKKEEPING`]) and the headers named in `drop` are removed, then `strings`
+/// and `ints` are set.
+pub fn rebuild_properties(
+    original: &BasicProperties,
+    drop: &[&str],
+    strings: &[(&str, &str)],
+    ints: &[(&str, i64)],
+) -> BasicProperties {
+    let mut table = FieldTable::default();
+    if let Some(h) = original.headers() {
+        for (k, v) in h.inner() {
+            let k_str = k.as_str();
+            if !BROKER_BOOKKEEPING.contains(&k_str) && !drop.contains(&k_str) {
+                table.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    for (k, v) in header_table(strings, ints).inner() {
+        table.insert(k.clone(), v.clone());
+    }
+    let mut out = BasicProperties::default()
+        .with_headers(table)
+        .with_content_type(
+            original
+                .content_type()
+                .clone()
+                .unwrap_or_else(|| ShortString::from("application/json")),
+        );
+    if let Some(v) = original.content_encoding() {
+        out = out.with_content_encoding(v.clone());
+    }
+    if let Some(v) = original.message_id() {
+        out = out.with_message_id(v.clone());
+    }
+    if let Some(v) = original.correlation_id() {
+        out = out.with_correlation_id(v.clone());
+    }
+    if let Some(v) = original.timestamp() {
+        out = out.with_timestamp(*v);
+    }
+    if let Some(v) = original.app_id() {
+        out = out.with_app_id(v.clone());
+    }
+    if let Some(v) = original.kind() {
+        out = out.with_type(v.clone());
+    }
+    if let Some(v) = original.priority() {
+        out = out.with_priority(*v);
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebuilt_copies_keep_properties_and_drop_broker_bookkeeping() {
+        let orig = BasicProperties::default()
+            .with_headers(header_table(
+                &[
+                    ("x-first-death-reason", "rejected"),
+                    ("keep", "k"),
+                    ("gone", "g"),
+                ],
+                &[("x-delivery-count", 7), (headers::ATTEMPTS, 1)],
+            ))
+            .with_message_id("m".into())
+            .with_correlation_id("c".into())
+            .with_priority(3);
+        let p = rebuild_properties(&orig, &["gone"], &[("new", "n")], &[(headers::ATTEMPTS, 2)]);
+        assert_eq!(header_str(&p, "keep").as_deref(), Some("k"));
+        assert_eq!(header_str(&p, "new").as_deref(), Some("n"));
+        assert!(header_str(&p, "gone").is_none());
+        assert!(header_str(&p, "x-first-death-reason").is_none());
+        assert!(header_u64(&p, "x-delivery-count").is_none());
+        assert_eq!(attempts(&p), 2);
+        assert_eq!(p.message_id().as_ref().map(|s| s.as_str()), Some("m"));
+        assert_eq!(p.correlation_id().as_ref().map(|s| s.as_str()), Some("c"));
+        assert_eq!(*p.priority(), Some(3));
+        assert_eq!(
+            p.content_type().as_ref().map(|s| s.as_str()),
+            Some("application/json")
+        );
+    }
+}

@@ -248,6 +248,22 @@ impl Store {
             .collect())
     }
 
+    /// Adds an outbox row for `event` (pending) on its own: for an event whose message
+    /// has ended but which the broker did not confirm, and which has no row yet (an
+    /// unchanged page's `report.completed`, a `report.failed`). Returns its id.
+    pub async fn outbox_add(&self, event: &crate::events::Event) -> Result<i64, StoreError> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .await?;
+        let row = client
+            .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// Marks outbox rows as published.
     pub async fn outbox_mark_sent(&self, ids: &[i64]) -> Result<(), StoreError> {
         if ids.is_empty() {
@@ -273,19 +289,43 @@ impl Store {
     }
 
     /// Deletes published outbox rows older than `older_than`; returns how many. The outbox
-    /// is a hand-over buffer, not an archive.
+    /// is a hand-over buffer, not an archive. Deletes in batches of [`OUTBOX_PRUNE_BATCH`].
     pub async fn outbox_prune(&self, older_than: Duration) -> Result<u64, StoreError> {
+        let mut total = 0;
+        loop {
+            let n = self
+                .outbox_prune_batch(older_than, OUTBOX_PRUNE_BATCH)
+                .await?;
+            total += n;
+            if n < OUTBOX_PRUNE_BATCH.unsigned_abs() {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Deletes at most `limit` published outbox rows older than `older_than` (oldest
+    /// first), in one short statement: a bounded batch never holds locks for long.
+    pub async fn outbox_prune_batch(
+        &self,
+        older_than: Duration,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
         let client = self.pool.get().await?;
-        let n = client
-            .execute(
-                "DELETE FROM outbox WHERE sent_at IS NOT NULL \
-                 AND sent_at <= now() - make_interval(secs => $1)",
-                &[&older_than.as_secs_f64()],
+        let stmt = client
+            .prepare_cached(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                 WHERE sent_at IS NOT NULL AND sent_at <= now() - make_interval(secs => $1) \
+                 ORDER BY id LIMIT $2)",
             )
             .await?;
-        Ok(n)
+        Ok(client
+            .execute(&stmt, &[&older_than.as_secs_f64(), &limit])
+            .await?)
     }
 }
+
+/// Rows one retention batch deletes: small enough that one DELETE takes milliseconds.
+pub const OUTBOX_PRUNE_BATCH: i64 = 1000;
 
 /// One event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,20 +4,40 @@
 
 use std::time::Duration;
 
-use lapin::types::{FieldTable, ShortString};
 use lapin::BasicProperties;
 
-use crate::queue::consumer::{header_str, header_table};
+use crate::disposition::{Classify, Disposition};
+use crate::queue::consumer::header_str;
 use crate::queue::names::headers;
 use crate::queue::{Names, Publisher, QueueError};
 
-/// Why a delivery failed: the short code (metrics label, DLQ reason) and a detail for humans.
+/// Why a delivery failed: the short code (metrics label, DLQ reason), a detail for
+/// humans, and whether to retry.
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub reason: &'static str,
     pub detail: String,
-    /// Retry (with an optional minimum delay) or dead-letter now.
-    pub retry: Option<Option<Duration>>,
+    pub disposition: Disposition,
+}
+
+impl Failure {
+    /// The failure an error describes (its [`Classify`] answer and its message).
+    pub fn from_error<E: Classify + std::fmt::Display>(e: &E) -> Self {
+        Self {
+            reason: e.reason(),
+            detail: e.to_string(),
+            disposition: e.disposition(),
+        }
+    }
+
+    /// A permanent failure: dead-letter now.
+    pub fn permanent(reason: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            reason,
+            detail: detail.into(),
+            disposition: Disposition::DeadLetter,
+        }
+    }
 }
 
 /// The retry queue delay for a message that has failed `attempts` times (≥ 1): tier
@@ -55,41 +75,6 @@ pub fn delay_tier(delays: &[u64], wait: Duration) -> u64 {
         .min()
         .or_else(|| delays.iter().copied().max())
         .unwrap_or(0)
-}
-
-/// Properties of a republished message: the original ones with our headers merged in.
-pub fn republish_props(
-    original: &BasicProperties,
-    strings: &[(&str, &str)],
-    ints: &[(&str, i64)],
-) -> BasicProperties {
-    let mut table: FieldTable = original.headers().clone().unwrap_or_default();
-    // Broker bookkeeping of earlier dead-letter hops is dropped: it only grows.
-    let mut cleaned = FieldTable::default();
-    for (k, v) in table.inner().iter() {
-        if k.as_str() != "x-death" && !k.as_str().starts_with("x-first-death") {
-            cleaned.insert(k.clone(), v.clone());
-        }
-    }
-    table = cleaned;
-    for (k, v) in header_table(strings, ints).inner().iter() {
-        table.insert(k.clone(), v.clone());
-    }
-    let mut props = BasicProperties::default()
-        .with_headers(table)
-        .with_content_type(
-            original
-                .content_type()
-                .clone()
-                .unwrap_or_else(|| ShortString::from("application/json")),
-        );
-    if let Some(id) = original.message_id() {
-        props = props.with_message_id(id.clone());
-    }
-    if let Some(ts) = original.timestamp() {
-        props = props.with_timestamp(*ts);
-    }
-    props
 }
 
 /// `x-ri-first-failure` of the message, or `now` when this is its first failure.

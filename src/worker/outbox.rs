@@ -31,26 +31,74 @@ pub const RELAY_MIN_AGE: Duration = Duration::from_secs(10);
 /// Rows published per relay round.
 pub const RELAY_BATCH: i64 = 500;
 
-/// Runs until dropped (the worker aborts it when its broker session ends).
+/// Longest wait between relay rounds after failed ones. A round fails when the broker
+/// refuses an event (a full `reject-publish` queue bound to the events exchange, a nack)
+/// or is away; the wait doubles from [`RELAY_INTERVAL`] per failed round up to this, so a
+/// refusing broker is asked about once every 30 s, and the events follow within that once
+/// the consumer queue drains.
+pub const RELAY_BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// How often the relay deletes sent rows past the retention (in bounded batches).
+pub const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Runs until dropped (the worker aborts it when its broker session ends). `retention`:
+/// sent rows older than this are deleted every [`PRUNE_INTERVAL`].
 pub async fn relay(
     store: Store,
     publisher: Publisher,
     names: Names,
     metrics: Metrics,
     health: Health,
+    retention: Duration,
 ) {
-    let mut tick = tokio::time::interval(RELAY_INTERVAL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut wait = RELAY_INTERVAL;
+    let mut next_prune = tokio::time::Instant::now();
     loop {
-        tick.tick().await;
+        tokio::time::sleep(wait).await;
         health.set_db(store.ping().await.is_ok());
         match relay_once(&store, &publisher, &names).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(published = n, "Outbox relay published pending events."),
-            Err(error) => tracing::warn!(%error, "Outbox relay round failed."),
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(published = n, "Outbox relay published pending events.");
+                }
+                wait = RELAY_INTERVAL;
+            }
+            Err(error) => {
+                wait = (wait * 2).min(RELAY_BACKOFF_MAX);
+                tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64,
+                    "Outbox relay round failed; backing off.");
+            }
         }
         if let Ok(n) = store.outbox_backlog().await {
             metrics.outbox_backlog(n);
+        }
+        if tokio::time::Instant::now() >= next_prune {
+            next_prune = tokio::time::Instant::now() + PRUNE_INTERVAL;
+            match prune(&store, &metrics, retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "Outbox retention: deleted sent rows."),
+                Err(error) => tracing::warn!(%error, "Outbox retention sweep failed."),
+            }
+        }
+    }
+}
+
+/// Deletes sent rows older than `retention`, batch by batch
+/// ([`crate::store::OUTBOX_PRUNE_BATCH`]), counting them in
+/// `report_ingest_outbox_pruned_total`. Returns how many.
+pub async fn prune(
+    store: &Store,
+    metrics: &Metrics,
+    retention: Duration,
+) -> Result<u64, StoreError> {
+    let batch = crate::store::OUTBOX_PRUNE_BATCH;
+    let mut total = 0;
+    loop {
+        let n = store.outbox_prune_batch(retention, batch).await?;
+        metrics.outbox_pruned(n);
+        total += n;
+        if n < batch.unsigned_abs() {
+            return Ok(total);
         }
     }
 }

@@ -1,28 +1,25 @@
 //! One delivery through the pipeline: parse → robots → politeness → fetch → extract →
-//! store (one transaction with the outbox) → event (confirmed) → ack. Whatever happens,
-//! the delivery ends in exactly one of: acked after stored + event; acked after a
-//! confirmed republish to a retry queue; acked after a confirmed dead letter +
-//! `report.failed`; or nacked back to the queue (broker trouble, shutdown), in which case
-//! it is redelivered and the idempotent store absorbs the repeat.
+//! store (one transaction with the outbox), giving a [`Happened`]; then
+//! [`decide`] → [`settle`] end it (event confirmed → ack, retry, delay, dead letter, or
+//! nack): see [`super::settle`] for the one place a delivery ends.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicNackOptions};
 use lapin::BasicProperties;
 use tracing::{field, Instrument};
 
-use super::failure::{self, Failure};
+use super::failure::Failure;
+use super::settle::{decide, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
-use crate::disposition::{Classify, Disposition};
+use crate::disposition::Disposition;
 use crate::events::{self, Event};
-use crate::extract::{self, ExtractError, Input, Options, Report};
+use crate::extract::{self, Input, Options, Report};
 use crate::fetch::{self, Fetched, Fetcher};
 use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
-use crate::queue::names::headers;
 use crate::queue::{parse_message, Message, Names, Publisher, QueueError};
 use crate::store::{PageToSave, Store};
 
@@ -73,35 +70,6 @@ impl Outcome {
     }
 }
 
-/// The success path's result before acking.
-enum Done {
-    Saved {
-        event: Event,
-        outbox_id: Option<i64>,
-        unchanged: bool,
-    },
-    Delay(Duration),
-}
-
-fn fail<E: Classify + std::fmt::Display>(e: &E) -> Failure {
-    Failure {
-        reason: e.reason(),
-        detail: e.to_string(),
-        retry: match e.disposition() {
-            Disposition::Retry { after } => Some(after),
-            Disposition::DeadLetter => None,
-        },
-    }
-}
-
-fn extract_failure(e: &ExtractError) -> Failure {
-    Failure {
-        reason: e.code(),
-        detail: e.to_string(),
-        retry: None,
-    }
-}
-
 fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -136,13 +104,30 @@ pub async fn process_one(ctx: &Context, publisher: &Publisher, delivery: Deliver
 }
 
 async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outcome {
+    let happened = happen(ctx, delivery).await;
+    let decision = decide(
+        &ctx.worker,
+        &delivery.properties,
+        &delivery.data,
+        happened,
+        &now_rfc3339(),
+    );
+    settle(ctx, publisher, delivery, decision).await
+}
+
+/// Everything before the settle step: parse the body, then [`handle`] it.
+async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
     let msg = match parse_message(&delivery.data) {
         Ok(m) => m,
         Err(e) => {
-            let f = fail(&e);
             let shown = String::from_utf8_lossy(&delivery.data);
-            let subject: String = shown.chars().take(256).collect();
-            return settle_failure(ctx, publisher, delivery, None, &subject, f).await;
+            return Happened::Failed {
+                failure: Failure::from_error(&e),
+                about: About {
+                    subject: shown.chars().take(256).collect(),
+                    ..About::default()
+                },
+            };
         }
     };
     let span = tracing::Span::current();
@@ -157,50 +142,26 @@ async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outco
     if let Some(id) = &message_id {
         span.record("message_id", id.as_str());
     }
-
     match handle(ctx, &msg).await {
-        Ok(Done::Saved {
-            event,
-            outbox_id,
-            unchanged,
-        }) => {
-            let t = Instant::now();
-            if let Err(error) = publish_event(publisher, &ctx.names, &event).await {
-                // The row is committed; its outbox row (if any) is still pending and the
-                // relay will publish it. The message goes back to the queue so the event
-                // of an unchanged page (no outbox row) is not lost either.
-                tracing::warn!(%error, "Publishing the event failed; returning the message.");
-                return nack(delivery).await;
-            }
-            ctx.metrics
-                .stage(metrics::stage::PUBLISH, t.elapsed().as_secs_f64());
-            if let Some(id) = outbox_id {
-                if let Err(error) = ctx.store.outbox_mark_sent(&[id]).await {
-                    // Harmless: the relay publishes it again later (same event id).
-                    tracing::warn!(%error, "Marking the outbox row sent failed.");
-                }
-            }
-            match delivery.acker.ack(BasicAckOptions::default()).await {
-                Ok(()) => Outcome::Stored { unchanged },
-                Err(error) => {
-                    tracing::warn!(%error, "Ack failed; the broker will redeliver (idempotent).");
-                    Outcome::Returned
-                }
-            }
-        }
-        Ok(Done::Delay(wait)) => delay(ctx, publisher, delivery, &msg, wait).await,
-        Err(f) => {
-            let host = url::Url::parse(&msg.url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned));
-            settle_failure(ctx, publisher, delivery, Some((&msg, host)), &msg.url, f).await
-        }
+        Ok(h) => h,
+        Err(failure) => Happened::Failed {
+            failure,
+            about: About {
+                host: url::Url::parse(&msg.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned)),
+                subject: msg.url.clone(),
+                id: msg.id.clone(),
+                meta: msg.meta.clone(),
+            },
+        },
     }
 }
 
-/// Fetches, extracts and stores; returns the event to publish or why it failed.
-async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
-    let url = fetch::validate_url(&msg.url).map_err(|e| fail(&e))?;
+/// Fetches, extracts and stores: [`Happened::Saved`] or [`Happened::OverBudget`], or why it
+/// failed.
+async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
+    let url = fetch::validate_url(&msg.url).map_err(|e| Failure::from_error(&e))?;
     let host = url.host_str().unwrap_or_default().to_owned();
 
     let mut crawl_delay = None;
@@ -209,13 +170,9 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
             .fetcher
             .robots_allowed(&url)
             .await
-            .map_err(|e| fail(&e))?;
+            .map_err(|e| Failure::from_error(&e))?;
         if !verdict.allowed {
-            return Err(Failure {
-                reason: "robots",
-                detail: "disallowed by robots.txt".into(),
-                retry: None,
-            });
+            return Err(Failure::permanent("robots", "disallowed by robots.txt"));
         }
         crawl_delay = verdict.crawl_delay;
     }
@@ -225,7 +182,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
         .politeness
         .acquire_within(&host, crawl_delay, max_wait)
         .await
-        .map_err(|e| fail(&e))?;
+        .map_err(|e| Failure::from_error(&e))?;
     ctx.metrics
         .stage(metrics::stage::POLITENESS, waited.as_secs_f64());
     if !waited.is_zero() {
@@ -235,7 +192,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
         Ok(p) => p,
         Err(wait) => {
             ctx.metrics.host_throttled();
-            return Ok(Done::Delay(wait));
+            return Ok(Happened::OverBudget(wait));
         }
     };
 
@@ -247,7 +204,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
     let fetched: Fetched = match fetched {
         Ok(f) => f,
         Err(e) => {
-            let f = fail(&e);
+            let f = Failure::from_error(&e);
             ctx.metrics
                 .fetch_status(match f.reason.strip_prefix("http_") {
                     Some(code) if code.starts_with('4') => "4xx",
@@ -280,11 +237,15 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Done, Failure> {
         msg_id: msg.id.as_deref(),
         msg_meta: msg.meta.as_ref(),
     };
-    let saved = ctx.store.save(&page).await.map_err(|e| fail(&e))?;
+    let saved = ctx
+        .store
+        .save(&page)
+        .await
+        .map_err(|e| Failure::from_error(&e))?;
     crash_point_after_commit(&ctx.worker);
     ctx.metrics
         .stage(metrics::stage::STORE, t.elapsed().as_secs_f64());
-    Ok(Done::Saved {
+    Ok(Happened::Saved {
         event: saved.event,
         outbox_id: saved.outbox_id,
         unchanged: saved.unchanged,
@@ -305,7 +266,7 @@ async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Fa
             return Err(Failure {
                 reason: "shutdown",
                 detail: e.to_string(),
-                retry: Some(None),
+                disposition: Disposition::Retry { after: None },
             })
         }
     };
@@ -322,14 +283,10 @@ async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Fa
     .await;
     match joined {
         Ok(Ok(report)) => Ok(report),
-        Ok(Err(e)) => Err(extract_failure(&e)),
+        Ok(Err(e)) => Err(Failure::from_error(&e)),
         // The extractor must not panic; if it does on this page it will again, so the
         // page is dead-lettered rather than retried (it would crash-loop otherwise).
-        Err(e) => Err(Failure {
-            reason: "extract_panic",
-            detail: e.to_string(),
-            retry: None,
-        }),
+        Err(e) => Err(Failure::permanent("extract_panic", e.to_string())),
     }
 }
 
@@ -366,124 +323,6 @@ pub async fn publish_event_raw(
             Ok(())
         }
         other => other,
-    }
-}
-
-async fn nack(delivery: &Delivery) -> Outcome {
-    let opts = BasicNackOptions {
-        requeue: true,
-        ..BasicNackOptions::default()
-    };
-    if let Err(error) = delivery.acker.nack(opts).await {
-        tracing::debug!(%error, "Nack failed (channel gone); the broker redelivers.");
-    }
-    Outcome::Returned
-}
-
-/// Politeness: the host is over budget for longer than we wait in-process. The message
-/// goes through the delay queue that covers the wait, its attempt count unchanged.
-async fn delay(
-    ctx: &Context,
-    publisher: &Publisher,
-    delivery: &Delivery,
-    msg: &Message,
-    wait: Duration,
-) -> Outcome {
-    let delay = failure::delay_tier(&ctx.worker.retry_delays, wait);
-    let prev = i64::from(attempts(&delivery.properties));
-    let props = failure::republish_props(&delivery.properties, &[], &[(headers::ATTEMPTS, prev)]);
-    tracing::debug!(wait_ms = wait.as_millis() as u64, delay, url = %msg.url, "Host over budget; delaying.");
-    match failure::publish_retry(publisher, &ctx.names, delay, &delivery.data, props).await {
-        Ok(()) => match delivery.acker.ack(BasicAckOptions::default()).await {
-            Ok(()) => Outcome::Delayed { delay },
-            Err(_) => Outcome::Returned,
-        },
-        Err(error) => {
-            tracing::warn!(%error, "Delaying failed; returning the message.");
-            nack(delivery).await
-        }
-    }
-}
-
-/// A failed delivery: retry through a delay queue while attempts remain and the failure
-/// is transient; otherwise dead-letter it and announce `report.failed`.
-async fn settle_failure(
-    ctx: &Context,
-    publisher: &Publisher,
-    delivery: &Delivery,
-    msg: Option<(&Message, Option<String>)>,
-    subject: &str,
-    f: Failure,
-) -> Outcome {
-    let attempts_now = attempts(&delivery.properties).saturating_add(1);
-    let now = now_rfc3339();
-    let first = failure::first_failure(&delivery.properties, &now);
-    let reason_header = failure::reason_header(&f);
-    let host = msg
-        .as_ref()
-        .and_then(|(_, h)| h.clone())
-        .unwrap_or_default();
-    let strings = [
-        (headers::REASON, reason_header.as_str()),
-        (headers::HOST, host.as_str()),
-        (headers::FIRST_FAILURE, first.as_str()),
-        (headers::LAST_FAILURE, now.as_str()),
-    ];
-    let ints = [(headers::ATTEMPTS, i64::from(attempts_now))];
-    let props = failure::republish_props(&delivery.properties, &strings, &ints);
-
-    if let Some(after) = f.retry {
-        if attempts_now < ctx.worker.max_attempts {
-            let delay = failure::retry_delay(&ctx.worker.retry_delays, attempts_now, after);
-            tracing::info!(reason = f.reason, detail = %f.detail, delay, "Retrying later.");
-            return match failure::publish_retry(publisher, &ctx.names, delay, &delivery.data, props)
-                .await
-            {
-                Ok(()) => match delivery.acker.ack(BasicAckOptions::default()).await {
-                    Ok(()) => Outcome::Retried {
-                        reason: f.reason,
-                        delay,
-                    },
-                    Err(_) => Outcome::Returned,
-                },
-                Err(error) => {
-                    tracing::warn!(%error, "Scheduling the retry failed; returning the message.");
-                    nack(delivery).await
-                }
-            };
-        }
-    }
-
-    tracing::warn!(reason = f.reason, detail = %f.detail, attempts = attempts_now, "Dead-lettering.");
-    if let Err(error) =
-        failure::publish_dead_letter(publisher, &ctx.names, &delivery.data, props).await
-    {
-        tracing::warn!(%error, "Dead-lettering failed; returning the message.");
-        return nack(delivery).await;
-    }
-    let (id, meta) = match &msg {
-        Some((m, _)) => (m.id.as_deref(), m.meta.as_ref()),
-        None => (None, None),
-    };
-    let event = events::failed(
-        subject,
-        f.reason,
-        &f.detail,
-        attempts_now,
-        (!host.is_empty()).then_some(host.as_str()),
-        id,
-        meta,
-    );
-    if let Err(error) = publish_event(publisher, &ctx.names, &event).await {
-        // The dead letter is confirmed, but the event is not: return the message. Its
-        // redelivery may dead-letter it a second time (a duplicate in the DLQ), which is
-        // better than a failure nobody downstream hears of; the event id is deterministic.
-        tracing::warn!(%error, "Publishing report.failed failed; returning the message.");
-        return nack(delivery).await;
-    }
-    match delivery.acker.ack(BasicAckOptions::default()).await {
-        Ok(()) => Outcome::DeadLettered { reason: f.reason },
-        Err(_) => Outcome::Returned,
     }
 }
 
