@@ -586,6 +586,44 @@ page(
     chrome=["当前位置", "发布时间", "德清县2024年交通工作要点", "浙ICP备11022222号"],
 )
 
+# --------------------------------------------------------------------------- UTF-8 bytes under a gb2312 meta (no BOM)
+# A page re-saved as UTF-8 (browser "save as", CMS migration) that still carries its old
+# declaration: the declared GBK decodes with errors, UTF-8 decodes cleanly -> the bytes win.
+
+U8_TITLE = "长兴县水利局2023年工作总结"
+U8_LINES = [
+    "2023年，我局围绕防汛保安和水资源保护两项重点，扎实推进各项水利工作，全年完成水利投资9.6亿元。",
+    "一、防汛防台能力提升",
+    "完成海塘加固12.5公里，新建排涝泵站3座，汛期未发生人员伤亡事故。",
+    "二、河湖管护常态长效",
+    "落实河湖长巡河1.8万余次，清理河道垃圾320吨，县控以上断面水质达标率100%。",
+    "三、农村饮水安全巩固",
+    "改造农村供水管网86公里，惠及群众4.2万人。",
+]
+page(
+    "utf8-bytes-gb2312-meta-override",
+    encoding="utf-8",
+    url="http://slj.changxing.gov.cn/art/2024/1/18/art_1229_3310.html",
+    content_type="text/html",
+    html_text=gov(
+        charset_html='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+        site="长兴县水利局", title=U8_TITLE, crumbs=["首页", "政务公开", "计划总结"],
+        info=info_line("2024-01-18 09:30", "长兴县水利局"),
+        body_html=ps(U8_LINES),
+        related=[("长兴县2024年水利工作要点", "2024-01-10")],
+        footer="版权所有：长兴县水利局　浙ICP备11033333号"),
+    meta=dict(title=U8_TITLE, published="2024-01-18", published_time="2024-01-18T09:30:00+08:00",
+              source_org="长兴县水利局", region="长兴县", doc_type="工作总结", period="2023",
+              script="Hans", charset="utf-8"),
+    charset_info={"declared": "gb2312", "source": "bytes-override", "used": "utf-8"},
+    articles=[art(U8_TITLE, U8_LINES, outline=[
+        H(1, "一、", "防汛防台能力提升"),
+        H(1, "二、", "河湖管护常态长效"),
+        H(1, "三、", "农村饮水安全巩固"),
+    ])],
+    chrome=["当前位置", "发布时间", "长兴县2024年水利工作要点", "浙ICP备11033333号"],
+)
+
 # --------------------------------------------------------------------------- I header charset beats a wrong meta
 
 I_TITLE = "安吉县递铺市场监管所2023年工作总结"
