@@ -1730,6 +1730,57 @@ page(
     not_figures=[2023, 120],
 )
 
+# --------------------------------------------------------------------------- unlabeled byline date, body opening split by inline tags
+# The body's first lines are cut into pieces by <b>/<font>/<a>, so the content cannot be
+# located in the page text by its opening; the date in the byline right under the
+# headline (no label) is still the publication date, not a date in the sidebar.
+
+BY_TITLE = "本周两市成交额回落 市场观望情绪升温"
+BY_LINES = [
+    "编者按：本周沪深两市成交额连续三个交易日回落，资金观望情绪有所升温，多家机构认为市场仍在寻找方向。",
+    "观察",
+    "成交额连续回落",
+    "截至周五收盘，两市合计成交额较上周减少约一成，其中中小盘股票的成交降幅更为明显。",
+    "分析人士指出，短期内市场可能维持震荡格局，投资者宜关注业绩确定性较高的板块。",
+]
+BY_HTML = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>{esc(BY_TITLE)}_某某财经_某某网</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/stock/">股票</a> <a href="/fund/">基金</a></div>
+<div class="main"><div class="left">
+<h1 class="ttl">{esc(BY_TITLE)}</h1>
+<div class="byline">
+ 2023-11-18 07:40　来源: <a href="http://paper.example.com">某某晚报</a>
+</div>
+<div class="share"><span>分享到：</span><a href="#">微博</a> <a href="#">微信</a></div>
+<div id="bodytext">
+<p><b>编者按</b>：<font face="楷体">本周沪深两市<a href="/q/">成交额</a>连续三个交易日回落，资金观望情绪有所升温，多家机构认为市场仍在寻找方向。</font></p>
+<p><strong>观察</strong></p>
+<p>成交额<a href="/k/1.html">连续</a>回落</p>
+<p>截至周五收盘，两市合计成交额较上周减少约一成，其中<a href="/k/2.html">中小盘</a>股票的成交降幅更为明显。</p>
+<p>分析人士指出，短期内市场可能维持震荡格局，投资者宜关注业绩确定性较高的板块。</p>
+</div>
+</div>
+<div class="right"><h3>热门文章</h3><ul><li><a href="/a/1.html">某地出台稳增长措施</a> 2023-11-20</li><li><a href="/a/2.html">某行业三季度数据发布</a> 2023-11-19</li></ul></div>
+</div>
+<div class="foot">Copyright © 2023 某某网 版权所有</div>
+</body></html>
+"""
+page(
+    "byline-date-inline-split-opening",
+    encoding="utf-8",
+    url="https://money.example.com/stock/a8b2c3.html",
+    content_type="text/html",
+    html_text=BY_HTML,
+    # Inline tags split the lines on the page, which the line check cannot see through.
+    raw_bytes=BY_HTML.encode("utf-8"),
+    meta=dict(title=BY_TITLE, published="2023-11-18", published_time="2023-11-18T07:40:00+08:00",
+              script="Hans", charset="utf-8"),
+    articles=[art(BY_TITLE, BY_LINES)],
+    chrome=["分享到", "热门文章", "版权所有"],
+)
+
 # --------------------------------------------------------------------------- Taiwan-style page, Traditional chrome, Minguo date
 
 TW_TITLE = "新竹縣政府衛生局112年度工作報告"
