@@ -1781,6 +1781,43 @@ page(
     chrome=["分享到", "热门文章", "版权所有"],
 )
 
+# --------------------------------------------------------------------------- source/editor line and a promo link box inside the body
+# Portals close the body container with a "本文来源：… 责任编辑：…" line and put a 重点推荐
+# box of column links inside it: neither is the article.
+
+SE_TITLE = "多地推出新能源汽车消费补贴"
+SE_LINES = [
+    "近日，多个城市相继公布新一轮新能源汽车消费补贴方案，补贴对象以个人消费者为主。",
+    "从已公布的方案看，补贴多采取电子消费券形式，单车补贴金额在两千元至一万元之间。",
+    "业内人士表示，补贴政策有助于释放汽车消费潜力，同时也将带动充电设施等配套产业发展。",
+]
+SE_HTML = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>{esc(SE_TITLE)}_某某财经</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/auto/">汽车</a></div>
+<h1>{esc(SE_TITLE)}</h1>
+<div class="time">2023-06-12 10:20:00　来源: <a href="http://news.example.com">某某日报</a></div>
+<div id="text">
+{ps(SE_LINES)}
+<div class="tags"><h4>重点推荐</h4><a href="/c/1/">宏观经济</a><a href="/c/2/">产业观察</a></div>
+<div class="src">本文来源：某某日报 责任编辑：编号021</div>
+</div>
+<div class="foot">Copyright © 2023 某某财经</div>
+</body></html>
+"""
+page(
+    "source-editor-line-promo-box",
+    encoding="utf-8",
+    url="https://money.example.com/auto/c9d8e7.html",
+    content_type="text/html",
+    html_text=SE_HTML,
+    meta=dict(title=SE_TITLE, published="2023-06-12", published_time="2023-06-12T10:20:00+08:00",
+              script="Hans", charset="utf-8"),
+    articles=[art(SE_TITLE, SE_LINES)],
+    chrome=["本文来源", "责任编辑", "重点推荐"],
+)
+
 # --------------------------------------------------------------------------- Taiwan-style page, Traditional chrome, Minguo date
 
 TW_TITLE = "新竹縣政府衛生局112年度工作報告"
