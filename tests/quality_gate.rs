@@ -141,3 +141,150 @@ fn dev_corpus_scores_stay_above_floors() {
         failures.join("\n")
     );
 }
+
+/// The `real_floors` object of tests/floors.json: set name → {metric → floor}.
+fn read_real_floors() -> Vec<(String, serde_json::Map<String, Value>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/floors.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v.get("real_floors")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_object()?.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Main-text F1 (score.py) of the binary on one layout-A real set.
+fn real_text_f1(script: &Path, set: &Path, bin: &str) -> f64 {
+    let out_dir = tempfile::tempdir().unwrap();
+    let json_out = out_dir.path().join("score.json");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(set)
+        .arg("--cmd-batch")
+        .arg(format!("{} extract --jsonl {{list_file}}", shell_quote(bin)))
+        .arg("--json-field")
+        .arg("articles.*.main_text")
+        .arg("--name")
+        .arg("report-ingest")
+        .arg("--json-out")
+        .arg(&json_out)
+        .output()
+        .unwrap();
+    notice(&format!(
+        "score.py on {}:\n{}",
+        set.display(),
+        String::from_utf8_lossy(&output.stdout)
+    ));
+    assert!(
+        output.status.success(),
+        "score.py failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_out).unwrap()).unwrap();
+    let agg = v.as_array().and_then(|a| a.first()).unwrap_or(&v);
+    agg.get("F1")
+        .and_then(Value::as_f64)
+        .expect("score.py output has F1")
+}
+
+/// Share of the set's pages whose `published` day equals the truth `date` (YYYY-MM-DD…).
+fn real_date_exact_day(set: &Path, bin: &str) -> f64 {
+    use std::io::Read as _;
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(set.join("ground-truth.json")).unwrap(),
+    )
+    .unwrap();
+    let truth = truth.as_object().expect("ground-truth.json is an object");
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = String::new();
+    let mut want = std::collections::HashMap::new();
+    for (id, t) in truth {
+        let Some(day) = t.get("date").and_then(Value::as_str).and_then(|d| d.get(..10)) else {
+            continue;
+        };
+        let gz = set.join("html").join(format!("{id}.html.gz"));
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&gz).unwrap())
+            .read_to_end(&mut bytes)
+            .unwrap();
+        let plain = dir.path().join(format!("{id}.html"));
+        std::fs::write(&plain, &bytes).unwrap();
+        let p = plain.to_string_lossy().into_owned();
+        list.push_str(&p);
+        list.push('\n');
+        want.insert(p, day.to_owned());
+    }
+    let list_path = dir.path().join("list.txt");
+    std::fs::write(&list_path, list).unwrap();
+    let output = Command::new(bin)
+        .args(["extract", "--jsonl"])
+        .arg(&list_path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "extract --jsonl failed");
+    let mut exact = 0usize;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let path = v.get("path").and_then(Value::as_str).unwrap_or_default();
+        let got = v.get("published").and_then(Value::as_str);
+        if let (Some(want), Some(got)) = (want.get(path), got) {
+            if got.get(..10) == Some(want.as_str()) {
+                exact += 1;
+            }
+        }
+    }
+    if want.is_empty() {
+        return 1.0;
+    }
+    exact as f64 / want.len() as f64
+}
+
+#[test]
+fn real_sets_stay_above_floors() {
+    let shared = shared_dir();
+    let script = shared.join("tools").join("extract-eval").join("score.py");
+    let real = shared.join("corpus").join("real");
+    if !real.is_dir() || !script.is_file() {
+        skip_or_fail(&format!("{} or {} not found", real.display(), script.display()));
+        return;
+    }
+    if Command::new("python3").arg("--version").output().is_err() {
+        skip_or_fail("python3 not found");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_report-ingest");
+    let mut failures = Vec::new();
+    for (name, floors) in read_real_floors() {
+        let set = real.join(&name);
+        if !set.join("ground-truth.json").is_file() {
+            skip_or_fail(&format!("{} not found", set.display()));
+            continue;
+        }
+        for (key, floor) in &floors {
+            let Some(floor) = floor.as_f64() else { continue };
+            let got = match key.as_str() {
+                "text_f1" => real_text_f1(&script, &set, bin),
+                "date_exact_day" => real_date_exact_day(&set, bin),
+                other => {
+                    failures.push(format!("{name}: unknown metric {other}"));
+                    continue;
+                }
+            };
+            if got + EPSILON >= floor {
+                notice(&format!("{name} {key} = {got:.4} (floor {floor:.3})"));
+            } else {
+                failures.push(format!("{name} {key} = {got:.4} fell below its floor {floor:.3}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "quality gate failed on the real sets:\n{}\n(floors in tests/floors.json real_floors \
+         only go up)",
+        failures.join("\n")
+    );
+}

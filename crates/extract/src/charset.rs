@@ -47,10 +47,23 @@ pub fn sniff_not_html(bytes: &[u8]) -> Result<(), ExtractError> {
 }
 
 /// Decodes the body. Never fails: undecodable bytes become U+FFFD and are counted.
+///
+/// A declaration (header or meta) that decodes the bytes with errors while another
+/// candidate (UTF-8, then the byte-statistics guess) decodes them cleanly is overridden
+/// by the bytes: `source = "bytes-override"`, `declared` keeps the label. A declaration
+/// that decodes cleanly is never overridden.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
-    let (encoding, declared, source, skip) = choose(bytes, content_type);
+    let (mut encoding, declared, mut source, skip) = choose(bytes, content_type);
     let body = &bytes[skip..];
-    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    let (mut text, mut had_errors) = encoding.decode_without_bom_handling(body);
+    if had_errors && matches!(source, "header" | "meta-charset" | "http-equiv" | "late-meta") {
+        if let Some((enc, clean)) = clean_candidate(body, encoding) {
+            encoding = enc;
+            text = clean;
+            had_errors = false;
+            source = "bytes-override";
+        }
+    }
     let replacement_ratio = if had_errors {
         let mut total = 0usize;
         let mut bad = 0usize;
@@ -77,6 +90,37 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             replacement_ratio,
         },
     }
+}
+
+/// Another encoding that decodes `body` without a single error: UTF-8 first (valid
+/// UTF-8 of any length is a strong signal; a character cut by the end still counts),
+/// then the byte-statistics guess.
+fn clean_candidate<'a>(
+    body: &'a [u8],
+    declared: &'static Encoding,
+) -> Option<(&'static Encoding, std::borrow::Cow<'a, str>)> {
+    if declared != UTF_8 && looks_utf8(body) {
+        let (text, _) = UTF_8.decode_without_bom_handling(body);
+        return Some((UTF_8, text));
+    }
+    let guessed = guess(body);
+    if guessed != declared && guessed != UTF_8 {
+        let (text, errors) = guessed.decode_without_bom_handling(body);
+        if !errors {
+            return Some((guessed, text));
+        }
+    }
+    None
+}
+
+/// Valid UTF-8 with at least one multi-byte character (pure ASCII proves nothing),
+/// allowing one character cut by the end of the (size-capped) body.
+fn looks_utf8(body: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    valid && !body.is_ascii()
 }
 
 /// Picks the encoding: (encoding, declared label, source, BOM length to skip).
@@ -306,5 +350,26 @@ mod tests {
         assert_eq!(d.info.source, "header");
         assert!(sniff_not_html(b"%PDF-1.7\n%\xe2\xe3").is_err());
         assert!(sniff_not_html(b"<html>hello</html>").is_ok());
+    }
+
+    #[test]
+    fn utf8_bytes_under_a_gb2312_meta_are_decoded_as_utf8() {
+        let html = "<html><head><meta charset=gb2312><title>关于做好年度工作的通知</title></head>\
+                    <body><p>各有关单位：现将有关事项通知如下。</p></body></html>";
+        let d = decode(html.as_bytes(), None);
+        assert_eq!(d.info.used, "utf-8");
+        assert_eq!(d.info.source, "bytes-override");
+        assert_eq!(d.info.declared.as_deref(), Some("gb2312"));
+        assert!(d.text.contains("各有关单位"));
+        assert!(d.info.replacement_ratio.abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn a_declaration_that_decodes_cleanly_is_kept() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("<meta charset=gbk><p>各有关单位：通知如下。</p>");
+        let d = decode(&gbk, None);
+        assert_eq!(d.info.used, "gbk");
+        assert_eq!(d.info.source, "meta-charset");
+        assert!(d.text.contains("各有关单位"));
     }
 }

@@ -24,7 +24,7 @@ pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagin
 
 /// Bumped whenever extraction output may change; stored with every report so `replay`
 /// can select reports made by older versions.
-pub const EXTRACTOR_VERSION: &str = "0.4.0";
+pub const EXTRACTOR_VERSION: &str = "0.5.0";
 
 /// Extracts the report from one page.
 ///

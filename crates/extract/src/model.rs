@@ -39,7 +39,9 @@ impl Default for Options {
 pub struct CharsetInfo {
     /// The label as written (`gb2312`, `GBK`, …), if any.
     pub declared: Option<String>,
-    /// Where it was declared: `bom`, `header`, `meta-charset`, `http-equiv`, `late-meta`, `none`.
+    /// Where it was declared: `bom`, `header`, `meta-charset`, `http-equiv`, `late-meta`, `none`;
+    /// `bytes-override` when the declared label decoded with errors and the bytes decoded
+    /// cleanly as another encoding (`declared` keeps the label).
     pub source: String,
     /// The WHATWG encoding actually used (`utf-8`, `gbk`, `gb18030`, `big5`, …).
     pub used: String,

@@ -173,7 +173,6 @@ fn near_headline(
     span: Option<(usize, usize)>,
     title: Option<&str>,
 ) -> Option<Published> {
-    let (content_start, _) = span?;
     let title = title?.trim();
     let probe_end = title
         .char_indices()
@@ -183,13 +182,35 @@ fn near_headline(
     if probe.is_empty() {
         return None;
     }
-    let before = page.text.get(..content_start)?;
-    let head = before.rfind(probe)? + probe.len();
-    let mut end = content_start.min(head + BYLINE_MAX_BYTES);
-    while !page.text.is_char_boundary(end) {
+    if let Some((content_start, _)) = span {
+        let found = page.text.get(..content_start).and_then(|before| {
+            let head = before.rfind(probe)? + probe.len();
+            parse_first(window(&page.text, head, content_start.min(head + BYLINE_MAX_BYTES)))
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    // The content was not located in the page text (its first lines split at inline tags),
+    // or no date sat between the headline and it: the first showing of the headline that
+    // a date follows closely (a byline right under it, before any body text).
+    page.text.match_indices(probe).find_map(|(at, _)| {
+        let head = at + probe.len();
+        parse_first(window(&page.text, head, head + BYLINE_NEAR_BYTES))
+    })
+}
+
+/// Bytes after a headline searched when the content span is unknown (headline, author,
+/// date: a short byline).
+const BYLINE_NEAR_BYTES: usize = 240;
+
+/// `text[start..end]`, `end` clamped to the text and moved back to a char boundary.
+fn window(text: &str, start: usize, end: usize) -> &str {
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    parse_first(page.text.get(head..end)?)
+    text.get(start..end).unwrap_or("")
 }
 
 /// The document's own date line among the last lines of the last article.

@@ -586,6 +586,44 @@ page(
     chrome=["当前位置", "发布时间", "德清县2024年交通工作要点", "浙ICP备11022222号"],
 )
 
+# --------------------------------------------------------------------------- UTF-8 bytes under a gb2312 meta (no BOM)
+# A page re-saved as UTF-8 (browser "save as", CMS migration) that still carries its old
+# declaration: the declared GBK decodes with errors, UTF-8 decodes cleanly -> the bytes win.
+
+U8_TITLE = "长兴县水利局2023年工作总结"
+U8_LINES = [
+    "2023年，我局围绕防汛保安和水资源保护两项重点，扎实推进各项水利工作，全年完成水利投资9.6亿元。",
+    "一、防汛防台能力提升",
+    "完成海塘加固12.5公里，新建排涝泵站3座，汛期未发生人员伤亡事故。",
+    "二、河湖管护常态长效",
+    "落实河湖长巡河1.8万余次，清理河道垃圾320吨，县控以上断面水质达标率100%。",
+    "三、农村饮水安全巩固",
+    "改造农村供水管网86公里，惠及群众4.2万人。",
+]
+page(
+    "utf8-bytes-gb2312-meta-override",
+    encoding="utf-8",
+    url="http://slj.changxing.gov.cn/art/2024/1/18/art_1229_3310.html",
+    content_type="text/html",
+    html_text=gov(
+        charset_html='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+        site="长兴县水利局", title=U8_TITLE, crumbs=["首页", "政务公开", "计划总结"],
+        info=info_line("2024-01-18 09:30", "长兴县水利局"),
+        body_html=ps(U8_LINES),
+        related=[("长兴县2024年水利工作要点", "2024-01-10")],
+        footer="版权所有：长兴县水利局　浙ICP备11033333号"),
+    meta=dict(title=U8_TITLE, published="2024-01-18", published_time="2024-01-18T09:30:00+08:00",
+              source_org="长兴县水利局", region="长兴县", doc_type="工作总结", period="2023",
+              script="Hans", charset="utf-8"),
+    charset_info={"declared": "gb2312", "source": "bytes-override", "used": "utf-8"},
+    articles=[art(U8_TITLE, U8_LINES, outline=[
+        H(1, "一、", "防汛防台能力提升"),
+        H(1, "二、", "河湖管护常态长效"),
+        H(1, "三、", "农村饮水安全巩固"),
+    ])],
+    chrome=["当前位置", "发布时间", "长兴县2024年水利工作要点", "浙ICP备11033333号"],
+)
+
 # --------------------------------------------------------------------------- I header charset beats a wrong meta
 
 I_TITLE = "安吉县递铺市场监管所2023年工作总结"
@@ -1690,6 +1728,94 @@ page(
     ])],
     chrome=["转繁体版", "位置：", "来源：本站原创", "浏览：", "湘ICP备10002000号-1", "急救电话"],
     not_figures=[2023, 120],
+)
+
+# --------------------------------------------------------------------------- unlabeled byline date, body opening split by inline tags
+# The body's first lines are cut into pieces by <b>/<font>/<a>, so the content cannot be
+# located in the page text by its opening; the date in the byline right under the
+# headline (no label) is still the publication date, not a date in the sidebar.
+
+BY_TITLE = "本周两市成交额回落 市场观望情绪升温"
+BY_LINES = [
+    "编者按：本周沪深两市成交额连续三个交易日回落，资金观望情绪有所升温，多家机构认为市场仍在寻找方向。",
+    "观察",
+    "成交额连续回落",
+    "截至周五收盘，两市合计成交额较上周减少约一成，其中中小盘股票的成交降幅更为明显。",
+    "分析人士指出，短期内市场可能维持震荡格局，投资者宜关注业绩确定性较高的板块。",
+]
+BY_HTML = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>{esc(BY_TITLE)}_某某财经_某某网</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/stock/">股票</a> <a href="/fund/">基金</a></div>
+<div class="main"><div class="left">
+<h1 class="ttl">{esc(BY_TITLE)}</h1>
+<div class="byline">
+ 2023-11-18 07:40　来源: <a href="http://paper.example.com">某某晚报</a>
+</div>
+<div class="share"><span>分享到：</span><a href="#">微博</a> <a href="#">微信</a></div>
+<div id="bodytext">
+<p><b>编者按</b>：<font face="楷体">本周沪深两市<a href="/q/">成交额</a>连续三个交易日回落，资金观望情绪有所升温，多家机构认为市场仍在寻找方向。</font></p>
+<p><strong>观察</strong></p>
+<p>成交额<a href="/k/1.html">连续</a>回落</p>
+<p>截至周五收盘，两市合计成交额较上周减少约一成，其中<a href="/k/2.html">中小盘</a>股票的成交降幅更为明显。</p>
+<p>分析人士指出，短期内市场可能维持震荡格局，投资者宜关注业绩确定性较高的板块。</p>
+</div>
+</div>
+<div class="right"><h3>热门文章</h3><ul><li><a href="/a/1.html">某地出台稳增长措施</a> 2023-11-20</li><li><a href="/a/2.html">某行业三季度数据发布</a> 2023-11-19</li></ul></div>
+</div>
+<div class="foot">Copyright © 2023 某某网 版权所有</div>
+</body></html>
+"""
+page(
+    "byline-date-inline-split-opening",
+    encoding="utf-8",
+    url="https://money.example.com/stock/a8b2c3.html",
+    content_type="text/html",
+    html_text=BY_HTML,
+    # Inline tags split the lines on the page, which the line check cannot see through.
+    raw_bytes=BY_HTML.encode("utf-8"),
+    meta=dict(title=BY_TITLE, published="2023-11-18", published_time="2023-11-18T07:40:00+08:00",
+              script="Hans", charset="utf-8"),
+    articles=[art(BY_TITLE, BY_LINES)],
+    chrome=["分享到", "热门文章", "版权所有"],
+)
+
+# --------------------------------------------------------------------------- source/editor line and a promo link box inside the body
+# Portals close the body container with a "本文来源：… 责任编辑：…" line and put a 重点推荐
+# box of column links inside it: neither is the article.
+
+SE_TITLE = "多地推出新能源汽车消费补贴"
+SE_LINES = [
+    "近日，多个城市相继公布新一轮新能源汽车消费补贴方案，补贴对象以个人消费者为主。",
+    "从已公布的方案看，补贴多采取电子消费券形式，单车补贴金额在两千元至一万元之间。",
+    "业内人士表示，补贴政策有助于释放汽车消费潜力，同时也将带动充电设施等配套产业发展。",
+]
+SE_HTML = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>{esc(SE_TITLE)}_某某财经</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> <a href="/auto/">汽车</a></div>
+<h1>{esc(SE_TITLE)}</h1>
+<div class="time">2023-06-12 10:20:00　来源: <a href="http://news.example.com">某某日报</a></div>
+<div id="text">
+{ps(SE_LINES)}
+<div class="tags"><h4>重点推荐</h4><a href="/c/1/">宏观经济</a><a href="/c/2/">产业观察</a></div>
+<div class="src">本文来源：某某日报 责任编辑：编号021</div>
+</div>
+<div class="foot">Copyright © 2023 某某财经</div>
+</body></html>
+"""
+page(
+    "source-editor-line-promo-box",
+    encoding="utf-8",
+    url="https://money.example.com/auto/c9d8e7.html",
+    content_type="text/html",
+    html_text=SE_HTML,
+    meta=dict(title=SE_TITLE, published="2023-06-12", published_time="2023-06-12T10:20:00+08:00",
+              script="Hans", charset="utf-8"),
+    articles=[art(SE_TITLE, SE_LINES)],
+    chrome=["本文来源", "责任编辑", "重点推荐"],
 )
 
 # --------------------------------------------------------------------------- Taiwan-style page, Traditional chrome, Minguo date
