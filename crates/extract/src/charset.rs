@@ -46,6 +46,15 @@ pub fn sniff_not_html(bytes: &[u8]) -> Result<(), ExtractError> {
     Ok(())
 }
 
+/// Whether the Content-Type header declares UTF-16 (its NUL bytes are text, so the
+/// binary sniff must not run on them).
+pub fn header_declares_utf16(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(charset_param)
+        .and_then(|l| Encoding::for_label(l.as_bytes()))
+        .is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE)
+}
+
 /// Decodes the body. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let (encoding, declared, source, skip) = choose(bytes, content_type);
@@ -89,6 +98,10 @@ fn choose(
     }
     if let Some(label) = content_type.and_then(charset_param) {
         if let Some(enc) = Encoding::for_label(label.as_bytes()) {
+            // UTF-16 declared by the header is honoured (only a meta cannot declare it).
+            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                return (enc, Some(label), "header", 0);
+            }
             return (html_override(enc), Some(label), "header", 0);
         }
     }
