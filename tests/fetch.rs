@@ -630,14 +630,37 @@ async fn protocol_violations_are_permanent_not_connect() {
     let many_headers: String = (0..10_000).map(|i| format!("X-H{i}: v\r\n")).collect();
     let huge_header = format!("X-Big: {}\r\n", "a".repeat(1 << 20));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("10,000 headers", response_with(&many_headers, b"<p>x"), "protocol"),
-        ("1 MB header", response_with(&huge_header, b"<p>x"), "protocol"),
-        ("NUL in a header", response_with("X-Nul: a\0b\r\n", b"<p>x"), "protocol"),
-        ("bad Content-Length", response_with("Content-Length: abc\r\n", b"<p>x"), "protocol"),
-        ("HTTP/0.9", b"<html><p>no status line</p></html>".to_vec(), "protocol"),
+        (
+            "10,000 headers",
+            response_with(&many_headers, b"<p>x"),
+            "protocol",
+        ),
+        (
+            "1 MB header",
+            response_with(&huge_header, b"<p>x"),
+            "protocol",
+        ),
+        (
+            "NUL in a header",
+            response_with("X-Nul: a\0b\r\n", b"<p>x"),
+            "protocol",
+        ),
+        (
+            "bad Content-Length",
+            response_with("Content-Length: abc\r\n", b"<p>x"),
+            "protocol",
+        ),
+        (
+            "HTTP/0.9",
+            b"<html><p>no status line</p></html>".to_vec(),
+            "protocol",
+        ),
         (
             "garbage brotli",
-            response_with("Content-Encoding: br\r\nContent-Length: 64\r\n", &[0xAB; 64]),
+            response_with(
+                "Content-Encoding: br\r\nContent-Length: 64\r\n",
+                &[0xAB; 64],
+            ),
             "decompress",
         ),
         (
@@ -689,9 +712,12 @@ async fn credentials_in_urls_and_redirects_are_refused() {
         ("credentials_in_url", Disposition::DeadLetter)
     );
     assert_eq!(server.total_hits(), 0, "nothing was sent");
-    let target = server.url("/x").replace("127.0.0.1", "user:s3cretpw@127.0.0.1");
+    let target = server
+        .url("/x")
+        .replace("127.0.0.1", "user:s3cretpw@127.0.0.1");
     let redirecting = raw_server(
-        format!("HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n\r\n").into_bytes(),
+        format!("HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n\r\n")
+            .into_bytes(),
     )
     .await;
     let e = fetch_err(&f, &redirecting).await;

@@ -446,11 +446,19 @@ Crawl-delay: 1.5
                 Some((c, rest)) => s.first() == Some(c) && reference(rest, &s[1..], anchored),
             }
         }
-        let pats = ["/a", "*", "/*a", "/a*b*c", "a*", "/*/x", "**b", "/ab*ab", "/*a*a", ""];
-        let paths = ["/", "/a", "/ab", "/abab", "/aab/c", "/xab/x", "/a/b/x", "/bca", "/aba"];
+        let pats = [
+            "/a", "*", "/*a", "/a*b*c", "a*", "/*/x", "**b", "/ab*ab", "/*a*a", "",
+        ];
+        let paths = [
+            "/", "/a", "/ab", "/abab", "/aab/c", "/xab/x", "/a/b/x", "/bca", "/aba",
+        ];
         for p in pats {
             for anchored in [false, true] {
-                let full = if anchored { format!("{p}$") } else { p.to_owned() };
+                let full = if anchored {
+                    format!("{p}$")
+                } else {
+                    p.to_owned()
+                };
                 for s in paths {
                     assert_eq!(
                         matches(full.as_bytes(), s.as_bytes()),

@@ -328,7 +328,10 @@ mod tests {
             br#"{"url":"https://user:secret@example.org/x","id":"c1"}"#,
             br#"{"url":"https://user@example.org/x"}"#,
         ] {
-            assert_eq!(parse_message(body).unwrap_err().reason(), "credentials_in_url");
+            assert_eq!(
+                parse_message(body).unwrap_err().reason(),
+                "credentials_in_url"
+            );
         }
         assert_eq!(
             parse_message(b"{\"url\":\"https://example.org/a\\u0000b\"}")

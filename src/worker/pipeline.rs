@@ -140,10 +140,17 @@ async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outco
         Ok(m) => m,
         Err(e) => {
             let f = fail(&e);
-            let shown = crate::queue::message::redact_userinfo(&String::from_utf8_lossy(&delivery.data));
+            let shown =
+                crate::queue::message::redact_userinfo(&String::from_utf8_lossy(&delivery.data));
             let subject: String = shown.chars().take(256).collect();
-            let echo = Message { url: subject.clone(), id: e.id, meta: e.meta, force: false };
-            return settle_failure(ctx, publisher, delivery, Some((&echo, None)), &subject, f).await;
+            let echo = Message {
+                url: subject.clone(),
+                id: e.id,
+                meta: e.meta,
+                force: false,
+            };
+            return settle_failure(ctx, publisher, delivery, Some((&echo, None)), &subject, f)
+                .await;
         }
     };
     let span = tracing::Span::current();

@@ -29,7 +29,11 @@ fn utf16_declared_by_the_header_without_bom_is_decoded() {
         let report = extract::extract(&input, &Options::default())
             .unwrap_or_else(|e| panic!("{ct}: rejected as {e}"));
         assert_eq!(report.title.as_deref(), Some("2024年工作报告"), "{ct}");
-        let text: String = report.articles.iter().map(|a| a.main_text.as_str()).collect();
+        let text: String = report
+            .articles
+            .iter()
+            .map(|a| a.main_text.as_str())
+            .collect();
         assert!(text.contains("增长5.2%"), "{ct}: {text}");
     }
 }
