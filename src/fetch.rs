@@ -125,10 +125,18 @@ pub enum FetchError {
         status: u16,
         retry_after: Option<Duration>,
     },
-    #[error("timed out after {0:?}")]
+    #[error("whole-fetch timeout: no complete response after {0:?}")]
     Timeout(Duration),
+    #[error("connect timeout: no connection after {0:?}")]
+    ConnectTimeout(Duration),
     #[error("connection failed: {0}")]
     Connect(String),
+    #[error("DNS lookup failed: {0}")]
+    Dns(String),
+    #[error("HTTP protocol violation: {0}")]
+    Protocol(String),
+    #[error("URL carries credentials (user:password@); refused")]
+    Credentials,
     #[error("body larger than {max} bytes")]
     TooLarge { max: usize },
     #[error("not HTML: {0}")]
@@ -185,7 +193,9 @@ impl Classify for FetchError {
                 },
                 _ => Disposition::DeadLetter,
             },
-            Timeout(_) | Connect(_) | Client(_) => Disposition::Retry { after: None },
+            Timeout(_) | ConnectTimeout(_) | Connect(_) | Dns(_) | Client(_) => {
+                Disposition::Retry { after: None }
+            }
             RobotsUnavailable { retry_in, .. } => Disposition::Retry {
                 after: Some(*retry_in),
             },
@@ -197,7 +207,9 @@ impl Classify for FetchError {
             | TooManyRedirects { .. }
             | TooLarge { .. }
             | NotHtml(_)
-            | Decompress(_) => Disposition::DeadLetter,
+            | Decompress(_)
+            | Protocol(_)
+            | Credentials => Disposition::DeadLetter,
         }
     }
 
@@ -212,7 +224,11 @@ impl Classify for FetchError {
             TooManyRedirects { .. } => "too_many_redirects",
             Status { status, .. } => status_reason(*status),
             Timeout(_) => "timeout",
+            ConnectTimeout(_) => "connect_timeout",
             Connect(_) | Client(_) => "connect",
+            Dns(_) => "dns",
+            Protocol(_) => "protocol",
+            Credentials => "credentials_in_url",
             TooLarge { .. } => "too_large",
             NotHtml(_) => "not_html",
             Decompress(_) => "decompress",
@@ -230,6 +246,9 @@ pub fn validate_url(raw: &str) -> Result<Url, FetchError> {
             len: raw.len(),
             max: MAX_URL_LEN,
         });
+    }
+    if raw.contains('\0') {
+        return Err(FetchError::Malformed("URL contains U+0000".into()));
     }
     let url = Url::parse(raw).map_err(|e| FetchError::Malformed(e.to_string()))?;
     guard::check_url(&url, true)?;
@@ -268,6 +287,7 @@ struct Inner {
     max_body: usize,
     max_redirects: usize,
     fetch_timeout: Duration,
+    connect_timeout: Duration,
     per_host: usize,
     ignore_robots: bool,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -296,6 +316,7 @@ impl Fetcher {
                 max_body: args.max_body,
                 max_redirects: args.max_redirects,
                 fetch_timeout: args.fetch_timeout(),
+                connect_timeout: args.connect_timeout(),
                 per_host: args.per_host.max(1),
                 ignore_robots: politeness.ignore_robots,
                 hosts: Mutex::new(HashMap::new()),
@@ -374,7 +395,9 @@ impl Fetcher {
             | Err(FetchError::TooManyRedirects { .. })
             | Err(FetchError::RedirectLoop) => Ok(ok(Rules::allow_all())),
             Err(FetchError::Timeout(_))
+            | Err(FetchError::ConnectTimeout(_))
             | Err(FetchError::Connect(_))
+            | Err(FetchError::Protocol(_))
             | Err(FetchError::Decompress(_)) => Ok(unavailable(None)),
             Err(other) => Err(other),
         }
@@ -398,7 +421,7 @@ impl Fetcher {
             let resp = tokio::time::timeout_at(d, inner.client.get(current.clone()).send())
                 .await
                 .map_err(|_| FetchError::Timeout(inner.fetch_timeout))?
-                .map_err(|e| from_reqwest(e, inner.fetch_timeout))?;
+                .map_err(|e| from_reqwest(e, inner.fetch_timeout, inner.connect_timeout))?;
             let status = resp.status().as_u16();
 
             if resp.status().is_redirection() {
@@ -474,7 +497,9 @@ impl Fetcher {
         let mut checked = sniff.is_none();
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| from_reqwest(e, self.inner.fetch_timeout))?;
+            let chunk = chunk.map_err(|e| {
+                from_reqwest(e, self.inner.fetch_timeout, self.inner.connect_timeout)
+            })?;
             if buf.len() + chunk.len() > cap {
                 match mode {
                     Mode::Page => return Err(FetchError::TooLarge { max: cap }),
@@ -626,10 +651,15 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 }
 
 /// Maps a reqwest error to ours: a refused address from the resolver (found in the source
-/// chain) → `blocked_address`; timeouts → `timeout`; undecodable compressed data →
-/// `decompress`; connect failures, resets and truncated bodies → `connect` (retryable).
-fn from_reqwest(e: reqwest::Error, timeout: Duration) -> FetchError {
+/// chain) → `blocked_address`; a failed name lookup → `dns`; the connect timeout →
+/// `connect_timeout`, the whole-fetch timeout → `timeout`; undecodable compressed data
+/// (gzip, brotli, deflate) → `decompress`; a response hyper cannot parse (too many or too
+/// large headers, bytes not allowed in a header, a bad Content-Length, HTTP/0.9) →
+/// `protocol` (permanent: the same server sends the same bytes again); connect failures,
+/// resets and truncated bodies → `connect` (retryable).
+fn from_reqwest(e: reqwest::Error, timeout: Duration, connect_timeout: Duration) -> FetchError {
     let e = e.without_url();
+    let chain = error_chain(&e);
     let mut source: Option<&(dyn StdError + 'static)> = e.source();
     let mut invalid_data = false;
     while let Some(s) = source {
@@ -644,15 +674,49 @@ fn from_reqwest(e: reqwest::Error, timeout: Duration) -> FetchError {
         source = s.source();
     }
     if e.is_timeout() {
+        if e.is_connect() {
+            return FetchError::ConnectTimeout(connect_timeout);
+        }
         return FetchError::Timeout(timeout);
     }
-    if e.is_decode() && invalid_data {
-        return FetchError::Decompress(error_chain(&e));
+    if e.is_decode() || (invalid_data && e.is_body()) {
+        return FetchError::Decompress(chain);
     }
     if e.is_builder() {
-        return FetchError::Malformed(error_chain(&e));
+        return FetchError::Malformed(chain);
     }
-    FetchError::Connect(error_chain(&e))
+    if e.is_connect() && chain.contains("dns error") {
+        return FetchError::Dns(chain);
+    }
+    if is_protocol_violation(&chain) {
+        return FetchError::Protocol(chain);
+    }
+    FetchError::Connect(chain)
+}
+
+/// hyper's texts for a response head it refused to parse (`hyper::error::Parse`), and
+/// httparse's: permanent, unlike a reset or a truncated body.
+const PROTOCOL_TEXTS: &[&str] = &[
+    "message head is too large",
+    "invalid HTTP version parsed",
+    "invalid HTTP status-code parsed",
+    "invalid HTTP header parsed",
+    "invalid content-length parsed",
+    "invalid transfer-encoding parsed",
+    "invalid HTTP method parsed",
+    "invalid URI",
+    "unexpected transfer-encoding parsed",
+    "invalid header value",
+    "invalid header name",
+    "invalid response status",
+    "invalid HTTP version",
+    "too many headers",
+    "header name is too long",
+    "invalid chunk size",
+];
+
+fn is_protocol_violation(chain: &str) -> bool {
+    PROTOCOL_TEXTS.iter().any(|t| chain.contains(t))
 }
 
 /// An error and its sources as one line, repeated texts removed.

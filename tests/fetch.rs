@@ -587,3 +587,141 @@ async fn a_page_with_extra_headers_keeps_them() {
         .iter()
         .any(|(k, v)| k == "etag" && v == "\"v1\""));
 }
+
+// ---------------------------------------------------------------- reasons (issue 16 item 9)
+
+/// A raw TCP server: every connection reads the request head, then gets `response` as
+/// is (so responses no HTTP library would produce can be sent), then the socket closes.
+async fn raw_server(response: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response = std::sync::Arc::new(response);
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let mut seen = Vec::new();
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = sock.write_all(&response).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}/page.html")
+}
+
+fn response_with(headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{headers}\r\n").into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[tokio::test]
+async fn protocol_violations_are_permanent_not_connect() {
+    // Big heads (1 MB, 10,000 headers): not beside the RSS-measuring tests.
+    let _heavy = HEAVY.lock().await;
+    let many_headers: String = (0..10_000).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let huge_header = format!("X-Big: {}\r\n", "a".repeat(1 << 20));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "10,000 headers",
+            response_with(&many_headers, b"<p>x"),
+            "protocol",
+        ),
+        (
+            "1 MB header",
+            response_with(&huge_header, b"<p>x"),
+            "protocol",
+        ),
+        (
+            "NUL in a header",
+            response_with("X-Nul: a\0b\r\n", b"<p>x"),
+            "protocol",
+        ),
+        (
+            "bad Content-Length",
+            response_with("Content-Length: abc\r\n", b"<p>x"),
+            "protocol",
+        ),
+        (
+            "HTTP/0.9",
+            b"<html><p>no status line</p></html>".to_vec(),
+            "protocol",
+        ),
+        (
+            "garbage brotli",
+            response_with(
+                "Content-Encoding: br\r\nContent-Length: 64\r\n",
+                &[0xAB; 64],
+            ),
+            "decompress",
+        ),
+        (
+            "raw deflate",
+            // "hello" as raw DEFLATE (no zlib header), which `deflate` must not be.
+            response_with(
+                "Content-Encoding: deflate\r\nContent-Length: 7\r\n",
+                b"\xcb\x48\xcd\xc9\xc9\x07\x00",
+            ),
+            "decompress",
+        ),
+    ];
+    let f = fetcher();
+    for (name, response, reason) in cases {
+        let url = raw_server(response).await;
+        let e = fetch_err(&f, &url).await;
+        assert_eq!(
+            (e.reason(), e.disposition()),
+            (reason, Disposition::DeadLetter),
+            "{name}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dns_failure_is_dns_and_timeouts_name_their_timeout() {
+    let f = fetcher();
+    let e = fetch_err(&f, "http://no-such-host.invalid/x").await;
+    assert_eq!(e.reason(), "dns", "{e}");
+    assert!(matches!(e.disposition(), Disposition::Retry { .. }));
+
+    let server = TestServer::start().await;
+    let f = fetcher_with(|a| a.fetch_timeout = 1.0);
+    let e = fetch_err(&f, &server.url("/hold")).await;
+    assert_eq!(e.reason(), "timeout");
+    assert!(e.to_string().contains("whole-fetch"), "{e}");
+}
+
+#[tokio::test]
+async fn credentials_in_urls_and_redirects_are_refused() {
+    let server = TestServer::start().await;
+    let f = fetcher();
+    let url = server
+        .url("/report.html")
+        .replace("127.0.0.1", "user:s3cretpw@127.0.0.1");
+    let e = fetch_err(&f, &url).await;
+    assert_eq!(
+        (e.reason(), e.disposition()),
+        ("credentials_in_url", Disposition::DeadLetter)
+    );
+    assert_eq!(server.total_hits(), 0, "nothing was sent");
+    let target = server
+        .url("/x")
+        .replace("127.0.0.1", "user:s3cretpw@127.0.0.1");
+    let redirecting = raw_server(
+        format!("HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n\r\n")
+            .into_bytes(),
+    )
+    .await;
+    let e = fetch_err(&f, &redirecting).await;
+    assert_eq!(e.reason(), "credentials_in_url", "{e}");
+    assert!(!format!("{e} {e:?}").contains("s3cretpw"));
+    assert_eq!(server.total_hits(), 0);
+}

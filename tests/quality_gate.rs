@@ -164,7 +164,10 @@ fn real_text_f1(script: &Path, set: &Path, bin: &str) -> f64 {
         .arg(script)
         .arg(set)
         .arg("--cmd-batch")
-        .arg(format!("{} extract --jsonl {{list_file}}", shell_quote(bin)))
+        .arg(format!(
+            "{} extract --jsonl {{list_file}}",
+            shell_quote(bin)
+        ))
         .arg("--json-field")
         .arg("articles.*.main_text")
         .arg("--name")
@@ -194,16 +197,19 @@ fn real_text_f1(script: &Path, set: &Path, bin: &str) -> f64 {
 /// Share of the set's pages whose `published` day equals the truth `date` (YYYY-MM-DD…).
 fn real_date_exact_day(set: &Path, bin: &str) -> f64 {
     use std::io::Read as _;
-    let truth: Value = serde_json::from_str(
-        &std::fs::read_to_string(set.join("ground-truth.json")).unwrap(),
-    )
-    .unwrap();
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(set.join("ground-truth.json")).unwrap())
+            .unwrap();
     let truth = truth.as_object().expect("ground-truth.json is an object");
     let dir = tempfile::tempdir().unwrap();
     let mut list = String::new();
     let mut want = std::collections::HashMap::new();
     for (id, t) in truth {
-        let Some(day) = t.get("date").and_then(Value::as_str).and_then(|d| d.get(..10)) else {
+        let Some(day) = t
+            .get("date")
+            .and_then(Value::as_str)
+            .and_then(|d| d.get(..10))
+        else {
             continue;
         };
         let gz = set.join("html").join(format!("{id}.html.gz"));
@@ -249,7 +255,11 @@ fn real_sets_stay_above_floors() {
     let script = shared.join("tools").join("extract-eval").join("score.py");
     let real = shared.join("corpus").join("real");
     if !real.is_dir() || !script.is_file() {
-        skip_or_fail(&format!("{} or {} not found", real.display(), script.display()));
+        skip_or_fail(&format!(
+            "{} or {} not found",
+            real.display(),
+            script.display()
+        ));
         return;
     }
     if Command::new("python3").arg("--version").output().is_err() {
@@ -265,7 +275,9 @@ fn real_sets_stay_above_floors() {
             continue;
         }
         for (key, floor) in &floors {
-            let Some(floor) = floor.as_f64() else { continue };
+            let Some(floor) = floor.as_f64() else {
+                continue;
+            };
             let got = match key.as_str() {
                 "text_f1" => real_text_f1(&script, &set, bin),
                 "date_exact_day" => real_date_exact_day(&set, bin),
@@ -277,7 +289,9 @@ fn real_sets_stay_above_floors() {
             if got + EPSILON >= floor {
                 notice(&format!("{name} {key} = {got:.4} (floor {floor:.3})"));
             } else {
-                failures.push(format!("{name} {key} = {got:.4} fell below its floor {floor:.3}"));
+                failures.push(format!(
+                    "{name} {key} = {got:.4} fell below its floor {floor:.3}"
+                ));
             }
         }
     }

@@ -188,3 +188,16 @@ async fn robots_redirect_is_followed() {
     );
     assert_eq!(server.hits("/real-robots.txt"), 1);
 }
+
+#[tokio::test]
+async fn unresolvable_host_is_dns_not_robots() {
+    let e = fetcher()
+        .robots_allowed(&url::Url::parse("http://no-such-host.invalid/x").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(e.reason(), "dns", "{e}");
+    assert!(matches!(
+        e.disposition(),
+        report_ingest::disposition::Disposition::Retry { .. }
+    ));
+}

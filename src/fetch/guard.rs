@@ -127,7 +127,8 @@ pub fn check_ip(host: &str, ip: IpAddr, allow_private: bool) -> Result<(), Block
     }
 }
 
-/// Checks a URL before any request is sent to it: length, scheme http/https, a host, and,
+/// Checks a URL before any request is sent to it: length, scheme http/https, no userinfo
+/// (`credentials_in_url`), a host, and,
 /// when the host is an IP literal, the address policy (literals skip DNS, so the resolver
 /// never sees them).
 pub fn check_url(url: &Url, allow_private: bool) -> Result<(), FetchError> {
@@ -141,6 +142,11 @@ pub fn check_url(url: &Url, allow_private: bool) -> Result<(), FetchError> {
     match url.scheme() {
         "http" | "https" => {}
         other => return Err(FetchError::BadScheme(other.to_owned())),
+    }
+    // Userinfo is refused, in the message and in any redirect's Location, so credentials
+    // never reach a request, a log line, an event or a stored row.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(FetchError::Credentials);
     }
     match url.host() {
         None => Err(FetchError::Malformed("URL has no host".into())),

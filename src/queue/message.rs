@@ -38,6 +38,39 @@ pub enum MessageError {
     /// The URL is longer than [`MAX_URL_BYTES`].
     #[error("url_too_long: {0} bytes")]
     UrlTooLong(usize),
+    /// The URL carries userinfo (`user:pass@`). Refused, never fetched: credentials do
+    /// not belong in a queue, a log, an event or a stored row.
+    #[error("credentials_in_url: URLs with user:password@ are refused")]
+    Credentials,
+}
+
+/// A refused message, with the caller's `id` and `meta` when the body parsed as a JSON
+/// object (so `report.failed` can echo them even though the URL is unusable).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error}")]
+pub struct Rejected {
+    pub error: MessageError,
+    pub id: Option<String>,
+    pub meta: Option<serde_json::Value>,
+}
+
+impl From<MessageError> for Rejected {
+    fn from(error: MessageError) -> Self {
+        Self {
+            error,
+            id: None,
+            meta: None,
+        }
+    }
+}
+
+impl Classify for Rejected {
+    fn disposition(&self) -> Disposition {
+        self.error.disposition()
+    }
+    fn reason(&self) -> &'static str {
+        self.error.reason()
+    }
 }
 
 impl Classify for MessageError {
@@ -49,6 +82,7 @@ impl Classify for MessageError {
             MessageError::Malformed(_) => "malformed",
             MessageError::BadScheme(_) => "bad_scheme",
             MessageError::UrlTooLong(_) => "url_too_long",
+            MessageError::Credentials => "credentials_in_url",
         }
     }
 }
@@ -65,27 +99,23 @@ struct Wire {
 }
 
 /// Parses a message body: a JSON object with a `url`, or a body that is one bare URL.
-pub fn parse_message(body: &[u8]) -> Result<Message, MessageError> {
+pub fn parse_message(body: &[u8]) -> Result<Message, Rejected> {
     if body.len() > MAX_BODY_BYTES {
         return Err(MessageError::Malformed(format!(
             "body of {} bytes exceeds {MAX_BODY_BYTES}",
             body.len()
-        )));
+        ))
+        .into());
     }
     let text = std::str::from_utf8(body)
         .map_err(|_| MessageError::Malformed("body is not UTF-8".into()))?
         .trim();
     if text.is_empty() {
-        return Err(MessageError::Malformed("empty body".into()));
+        return Err(MessageError::Malformed("empty body".into()).into());
     }
     if text.starts_with('{') {
         let wire: Wire = serde_json::from_str(text)
             .map_err(|e| MessageError::Malformed(format!("invalid JSON: {e}")))?;
-        let url = match wire.url {
-            Some(serde_json::Value::String(s)) => s,
-            Some(_) => return Err(MessageError::Malformed("`url` is not a string".into())),
-            None => return Err(MessageError::Malformed("no `url` field".into())),
-        };
         let id = match wire.id {
             None | Some(serde_json::Value::Null) => None,
             Some(serde_json::Value::String(s)) => Some(s),
@@ -97,7 +127,21 @@ pub fn parse_message(body: &[u8]) -> Result<Message, MessageError> {
             Some(v) => Some(v),
         };
         let force = matches!(wire.force, Some(serde_json::Value::Bool(true)));
-        let url = check_url(url.trim())?;
+        let rejected = |error: MessageError| Rejected {
+            error,
+            id: id.clone(),
+            meta: meta.clone(),
+        };
+        let url = match wire.url {
+            Some(serde_json::Value::String(s)) => s,
+            Some(_) => {
+                return Err(rejected(MessageError::Malformed(
+                    "`url` is not a string".into(),
+                )))
+            }
+            None => return Err(rejected(MessageError::Malformed("no `url` field".into()))),
+        };
+        let url = check_url(url.trim()).map_err(rejected)?;
         return Ok(Message {
             url,
             id,
@@ -106,10 +150,10 @@ pub fn parse_message(body: &[u8]) -> Result<Message, MessageError> {
         });
     }
     if text.starts_with('[') || text.starts_with('"') {
-        return Err(MessageError::Malformed("JSON that is not an object".into()));
+        return Err(MessageError::Malformed("JSON that is not an object".into()).into());
     }
     if text.split_whitespace().nth(1).is_some() {
-        return Err(MessageError::Malformed("text is not one bare URL".into()));
+        return Err(MessageError::Malformed("text is not one bare URL".into()).into());
     }
     Ok(Message {
         url: check_url(text)?,
@@ -127,6 +171,11 @@ fn check_url(raw: &str) -> Result<String, MessageError> {
     }
     if raw.is_empty() {
         return Err(MessageError::Malformed("empty url".into()));
+    }
+    if raw.contains('\0') {
+        // The URL parser percent-encodes U+0000 and the fetch would go ahead; the stored
+        // row could not hold it. Refused here, as malformed.
+        return Err(MessageError::Malformed("url contains U+0000".into()));
     }
     let parsed = url::Url::parse(raw).map_err(|e| {
         // `ftp:/x` style junk still has a scheme; only say bad_scheme when there is one.
@@ -151,13 +200,84 @@ fn check_url(raw: &str) -> Result<String, MessageError> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(MessageError::BadScheme("url has no host".into()));
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(MessageError::Credentials);
+    }
     Ok(raw.to_owned())
+}
+
+/// `text` with the userinfo of every `scheme://user:pass@host` in it replaced by
+/// `user:***@` (or `***@` when there is no password), for logs and event subjects built
+/// from raw message bodies. Text without userinfo is returned unchanged.
+pub fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        // The authority ends at the first '/', '?', '#', whitespace or quote.
+        let end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let (authority, after) = tail.split_at(end);
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => {
+                        out.push_str(user);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str("***"),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_and_meta_survive_a_bad_url() {
+        let long = format!("https://example.org/{}", "a".repeat(9000));
+        let bad_urls = [
+            serde_json::json!(5),
+            serde_json::json!(""),
+            serde_json::json!("ftp://example.org/x"),
+            serde_json::json!("/relative/path"),
+            serde_json::json!(long),
+            serde_json::json!("https://example.org/a\u{0}b"),
+            serde_json::json!("https://u:p@example.org/"),
+        ];
+        for url in bad_urls {
+            let body = serde_json::json!({"url": url, "id": "m-7", "meta": {"k": [1, 2]}});
+            let e = parse_message(body.to_string().as_bytes()).unwrap_err();
+            assert_eq!(e.id.as_deref(), Some("m-7"), "{url}");
+            assert_eq!(e.meta, Some(serde_json::json!({"k": [1, 2]})), "{url}");
+        }
+        let e = parse_message(br#"{"id":"m-8"}"#).unwrap_err();
+        assert_eq!(e.id.as_deref(), Some("m-8"));
+        assert_eq!(parse_message(b"{broken").unwrap_err().id, None);
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact_userinfo(r#"{"url":"https://bob:hunter2@example.org/x?a=b@c"}"#),
+            r#"{"url":"https://bob:***@example.org/x?a=b@c"}"#
+        );
+        assert_eq!(redact_userinfo("http://tok@h/"), "http://***@h/");
+        assert_eq!(redact_userinfo("http://h/p@x"), "http://h/p@x");
+        assert_eq!(redact_userinfo("plain"), "plain");
+    }
 
     #[test]
     fn json_with_everything() {
@@ -202,6 +322,22 @@ mod tests {
         assert_eq!(
             parse_message(long.as_bytes()).unwrap_err().reason(),
             "url_too_long"
+        );
+        for body in [
+            &b"http://user:secret@example.org/x"[..],
+            br#"{"url":"https://user:secret@example.org/x","id":"c1"}"#,
+            br#"{"url":"https://user@example.org/x"}"#,
+        ] {
+            assert_eq!(
+                parse_message(body).unwrap_err().reason(),
+                "credentials_in_url"
+            );
+        }
+        assert_eq!(
+            parse_message(b"{\"url\":\"https://example.org/a\\u0000b\"}")
+                .unwrap_err()
+                .reason(),
+            "malformed"
         );
         let huge = vec![b'a'; 1 << 20];
         assert_eq!(parse_message(&huge).unwrap_err().reason(), "malformed");

@@ -120,11 +120,16 @@ async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
     let msg = match parse_message(&delivery.data) {
         Ok(m) => m,
         Err(e) => {
-            let shown = String::from_utf8_lossy(&delivery.data);
+            // Userinfo never shows (a password in a body we refused to parse).
+            let shown =
+                crate::queue::message::redact_userinfo(&String::from_utf8_lossy(&delivery.data));
             return Happened::Failed {
-                failure: Failure::from_error(&e),
+                failure: Failure::from_error(&e.error),
                 about: About {
                     subject: shown.chars().take(256).collect(),
+                    // Echoed whenever the body parsed as JSON, so the caller can match it.
+                    id: e.id,
+                    meta: e.meta,
                     ..About::default()
                 },
             };

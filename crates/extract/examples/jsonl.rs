@@ -1,7 +1,11 @@
 //! Dev aid: `jsonl LIST` reads one path (optionally `path<TAB>url`) per line and prints one
 //! JSON line per page (the report plus `"path"`), like `report-ingest extract --jsonl`,
 //! without building the shell crate.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::print_stdout)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::print_stdout
+)]
 
 use std::io::Write;
 
@@ -21,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let mut obj = match std::fs::read(path) {
             Ok(bytes) => {
-                let input = Input { bytes: &bytes, url, content_type: None };
+                let input = Input {
+                    bytes: &bytes,
+                    url,
+                    content_type: None,
+                };
                 let report = match extract(&input, &opts) {
                     Ok(r) => r,
                     Err(e) => rejected(&input, &e),

@@ -46,6 +46,15 @@ pub fn sniff_not_html(bytes: &[u8]) -> Result<(), ExtractError> {
     Ok(())
 }
 
+/// Whether the Content-Type header declares UTF-16 (its NUL bytes are text, so the
+/// binary sniff must not run on them).
+pub fn header_declares_utf16(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(charset_param)
+        .and_then(|l| Encoding::for_label(l.as_bytes()))
+        .is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE)
+}
+
 /// Decodes the body. Never fails: undecodable bytes become U+FFFD and are counted.
 ///
 /// A declaration (header or meta) that decodes the bytes with errors while another
@@ -56,7 +65,12 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let (mut encoding, declared, mut source, skip) = choose(bytes, content_type);
     let body = &bytes[skip..];
     let (mut text, mut had_errors) = encoding.decode_without_bom_handling(body);
-    if had_errors && matches!(source, "header" | "meta-charset" | "http-equiv" | "late-meta") {
+    if had_errors
+        && matches!(
+            source,
+            "header" | "meta-charset" | "http-equiv" | "late-meta"
+        )
+    {
         if let Some((enc, clean)) = clean_candidate(body, encoding) {
             encoding = enc;
             text = clean;
@@ -133,6 +147,10 @@ fn choose(
     }
     if let Some(label) = content_type.and_then(charset_param) {
         if let Some(enc) = Encoding::for_label(label.as_bytes()) {
+            // UTF-16 declared by the header is honoured (only a meta cannot declare it).
+            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                return (enc, Some(label), "header", 0);
+            }
             return (html_override(enc), Some(label), "header", 0);
         }
     }
@@ -366,7 +384,8 @@ mod tests {
 
     #[test]
     fn a_declaration_that_decodes_cleanly_is_kept() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("<meta charset=gbk><p>各有关单位：通知如下。</p>");
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<meta charset=gbk><p>各有关单位：通知如下。</p>");
         let d = decode(&gbk, None);
         assert_eq!(d.info.used, "gbk");
         assert_eq!(d.info.source, "meta-charset");

@@ -32,7 +32,9 @@ pub const EXTRACTOR_VERSION: &str = "0.5.0";
 /// → articles (篇N) → pagination → metadata, outline and figures per article.
 pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError> {
     let bytes = &input.bytes[..input.bytes.len().min(opts.max_bytes)];
-    charset::sniff_not_html(bytes)?;
+    if !charset::header_declares_utf16(input.content_type) {
+        charset::sniff_not_html(bytes)?;
+    }
     let decoded = charset::decode(bytes, input.content_type);
     let html = parse(&decoded.text);
     let dom = dom::Dom::build(&html, opts.max_depth);

@@ -185,7 +185,11 @@ fn near_headline(
     if let Some((content_start, _)) = span {
         let found = page.text.get(..content_start).and_then(|before| {
             let head = before.rfind(probe)? + probe.len();
-            parse_first(window(&page.text, head, content_start.min(head + BYLINE_MAX_BYTES)))
+            parse_first(window(
+                &page.text,
+                head,
+                content_start.min(head + BYLINE_MAX_BYTES),
+            ))
         });
         if found.is_some() {
             return found;
