@@ -62,6 +62,24 @@ fn floors_file_is_sane() {
     }
 }
 
+/// The corpus folder, the scorer script and python3 are there; else skips (or fails
+/// when the corpus is required) and says why.
+fn scorer_ready(corpus: &Path, script: &Path) -> bool {
+    if !corpus.is_dir() || !script.is_file() {
+        skip_or_fail(&format!(
+            "{} or {} not found",
+            corpus.display(),
+            script.display()
+        ));
+        return false;
+    }
+    if Command::new("python3").arg("--version").output().is_err() {
+        skip_or_fail("python3 not found");
+        return false;
+    }
+    true
+}
+
 #[test]
 fn dev_corpus_scores_stay_above_floors() {
     let shared = shared_dir();
@@ -70,16 +88,7 @@ fn dev_corpus_scores_stay_above_floors() {
         .join("tools")
         .join("extract-eval")
         .join("report_eval.py");
-    if !dev.is_dir() || !script.is_file() {
-        skip_or_fail(&format!(
-            "{} or {} not found",
-            dev.display(),
-            script.display()
-        ));
-        return;
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        skip_or_fail("python3 not found");
+    if !scorer_ready(&dev, &script) {
         return;
     }
     let floors = read_floors();
@@ -254,16 +263,7 @@ fn real_sets_stay_above_floors() {
     let shared = shared_dir();
     let script = shared.join("tools").join("extract-eval").join("score.py");
     let real = shared.join("corpus").join("real");
-    if !real.is_dir() || !script.is_file() {
-        skip_or_fail(&format!(
-            "{} or {} not found",
-            real.display(),
-            script.display()
-        ));
-        return;
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        skip_or_fail("python3 not found");
+    if !scorer_ready(&real, &script) {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_report-ingest");
