@@ -28,7 +28,8 @@ for p in podman buildah netavark aardvark-dns runc debootstrap iptables; do
 done
 if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${need[@]}" uidmap slirp4netns fuse-overlayfs >/dev/null
 fi
 # Debian's podman-compose 1.0.3 ignores health conditions and --scale: take >= 1.1 from PyPI.
