@@ -197,7 +197,8 @@ code=$(podman inspect --format '{{.State.ExitCode}}' "${PROJECT}_migrate_1")
 log "compose: the events consumer"
 up events
 # The consumer's queue must be bound before anything is enqueued, or early events miss it.
-wait_for 120 "the events consumer's queue" sh -c "podman logs ${PROJECT}_events_1 2>&1 | grep -q '^tailing '"
+# Its health check (the compose file's) turns healthy once the queue is bound.
+wait_for 120 "the events consumer healthy (queue bound)" podman healthcheck run "${PROJECT}_events_1"
 log "compose: 3 workers, then the enqueue of the sample pages"
 up --scale worker=3 worker
 up enqueue

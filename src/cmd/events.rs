@@ -38,6 +38,10 @@ pub struct TailArgs {
     /// Exit after this many seconds without an event.
     #[arg(long)]
     pub timeout: Option<f64>,
+    /// Create this file once the queue is bound (a readiness probe: whatever is published
+    /// after it exists reaches this consumer).
+    #[arg(long)]
+    pub ready_file: Option<std::path::PathBuf>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -68,6 +72,10 @@ async fn tail(a: TailArgs) -> anyhow::Result<()> {
     // On stderr, so `--json` output stays pure; scripts wait for this line before
     // publishing what they want to see.
     eprintln!("tailing {} via queue {}", names.events_exchange, tail.queue);
+    if let Some(path) = &a.ready_file {
+        std::fs::write(path, format!("{}\n", tail.queue))
+            .with_context(|| format!("writing the ready file {}", path.display()))?;
+    }
     let json = a.json;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
