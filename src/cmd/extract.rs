@@ -8,7 +8,8 @@ use report_ingest::extract::{self, Input, Options};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The HTML file (or, with --jsonl, a file listing one HTML path per line).
+    /// The HTML file (or, with --jsonl, a file listing one HTML path per line, optionally
+    /// followed by a tab and the URL it was served from).
     pub file: PathBuf,
     /// Batch mode: FILE lists paths; print one JSON object per line with "path".
     #[arg(long)]
@@ -35,8 +36,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("reading list {}", args.file.display()))?;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        for path in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let value = one(Path::new(path), &args, &opts);
+        for line in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            // `path<TAB>url` gives the page its URL (dates in the path, absolute links);
+            // a plain path takes --url, if any.
+            let (path, url) = match line.split_once('\t') {
+                Some((p, u)) if !u.trim().is_empty() => (p.trim(), Some(u.trim())),
+                Some((p, _)) => (p.trim(), args.url.as_deref()),
+                None => (line, args.url.as_deref()),
+            };
+            let value = one(Path::new(path), url, &args, &opts);
             let mut obj = match value {
                 Ok(v) => v,
                 Err(e) => serde_json::json!({ "error": format!("{e:#}") }),
@@ -61,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         print!("{}", extract::explain(&input, &opts));
         return Ok(());
     }
-    let value = one(&args.file, &args, &opts)?;
+    let value = one(&args.file, args.url.as_deref(), &args, &opts)?;
     let text = if args.pretty {
         serde_json::to_string_pretty(&value)?
     } else {
@@ -76,11 +84,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn one(path: &Path, args: &Args, opts: &Options) -> anyhow::Result<serde_json::Value> {
+fn one(
+    path: &Path,
+    url: Option<&str>,
+    args: &Args,
+    opts: &Options,
+) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let input = Input {
         bytes: &bytes,
-        url: args.url.as_deref(),
+        url,
         content_type: args.content_type.as_deref(),
     };
     let report = match extract::extract(&input, opts) {
