@@ -12,6 +12,7 @@
 //! - [`events`]: CloudEvents documents published downstream.
 //! - [`worker`]: one delivery through fetch → extract → store → event → ack.
 //! - [`ops`]: operator commands: replay, dead-letter triage, event tailing.
+//! - [`startup`]: one-shot commands' wait for services that are still coming up.
 //! - [`politeness`]: fleet-wide per-host request rate and concurrency, kept in PostgreSQL.
 //!
 //! Dependencies point one way: `worker` → {`queue`, `fetch`, `store`, `events`} → `extract`;
@@ -26,6 +27,7 @@ pub mod metrics;
 pub mod ops;
 pub mod politeness;
 pub mod queue;
+pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod worker;

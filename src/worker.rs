@@ -34,7 +34,6 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::config::{BrokerArgs, DbArgs, FetchArgs, PolitenessArgs, WorkerArgs};
-use crate::disposition::Classify;
 use crate::extract::Options;
 use crate::fetch::{FetchError, Fetcher};
 use crate::metrics::{Health, Metrics};
@@ -139,17 +138,7 @@ pub async fn run_with(
         loop {
             match store.migrate().await {
                 Ok(()) => break,
-                Err(e)
-                    if matches!(
-                        e.disposition(),
-                        crate::disposition::Disposition::Retry { .. }
-                    ) && !matches!(
-                        e,
-                        StoreError::InvalidSchema(_)
-                            | StoreError::InvalidUrl(_)
-                            | StoreError::SchemaTooNew { .. }
-                    ) =>
-                {
+                Err(e) if e.worth_waiting() => {
                     tracing::warn!(error = %e, "Migrating failed; retrying.");
                     tokio::select! {
                         _ = &mut shutdown => { beat.abort(); return Ok(()); }

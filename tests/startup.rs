@@ -1,7 +1,8 @@
 //! `migrate` waits for a database that is not up yet (compose without health gating, a
 //! plain `docker run`, a Kubernetes Job) with bounded, logged retries, and gives up with a
-//! clear error when the wait is spent. Real PostgreSQL behind a port that starts
-//! listening late.
+//! clear error when the wait is spent; `enqueue` waits for the broker the same way (a
+//! container network that reloads its DNS while a new container joins fails a lookup for a
+//! moment). Real PostgreSQL and RabbitMQ behind a port that starts listening late.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -33,26 +34,31 @@ fn migrate(port: u16, schema: &str, wait: u64) -> tokio::process::Command {
     cmd
 }
 
+/// After `delay`, forwards connections on `port` to the real service on `target`.
+async fn forward_later(port: u16, target: u16, delay: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::time::sleep(delay).await;
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                if let Ok(mut out) = TcpStream::connect(("127.0.0.1", target)).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                }
+            });
+        }
+    })
+}
+
 #[tokio::test]
 async fn migrate_waits_for_a_database_that_comes_up_late() {
     let port = free_port().await;
     let schema = support::unique("t_startup");
     let mut child = migrate(port, &schema, 60).spawn().unwrap();
     // The database "starts" 2 s later: a forwarder to the real one appears on the port.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-    let forward = tokio::spawn(async move {
-        loop {
-            let Ok((mut inbound, _)) = listener.accept().await else {
-                continue;
-            };
-            tokio::spawn(async move {
-                if let Ok(mut out) = TcpStream::connect("127.0.0.1:5432").await {
-                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
-                }
-            });
-        }
-    });
+    let forward = forward_later(port, 5432, Duration::from_secs(2)).await;
     let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
         .await
         .expect("migrate did not finish once the database was up")
@@ -96,4 +102,68 @@ async fn migrate_gives_up_when_the_wait_is_spent() {
         "gave up before trying for its budget: {:?}",
         start.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enqueue_waits_for_a_broker_that_comes_up_late() {
+    let port = free_port().await;
+    let prefix = support::unique("t_startup");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
+        .args(["enqueue", "--prefix", &prefix, "--startup-wait", "60"])
+        .args([
+            "--amqp-url",
+            &format!("amqp://guest:guest@127.0.0.1:{port}/%2f"),
+        ])
+        .args(["https://example.org/a.html", "https://example.org/b.html"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let forward = forward_later(port, 5672, Duration::from_secs(2)).await;
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("enqueue did not finish once the broker was up")
+        .unwrap();
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .await
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .await
+        .unwrap();
+    forward.abort();
+    assert!(status.success(), "enqueue failed: {err}");
+    assert!(out.contains("confirmed 2 of 2"), "{out}");
+    assert!(
+        err.contains("Service not ready; retrying."),
+        "each failed try is logged: {err}"
+    );
+    // Exactly the two messages are in the queue: the failed tries published nothing.
+    let names = report_ingest::queue::Names::new(&prefix);
+    let conn = report_ingest::queue::connect(&support::broker_args(&prefix))
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    let q = ch
+        .queue_declare(
+            &names.urls,
+            lapin::options::QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            lapin::types::FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(q.message_count(), 2);
 }

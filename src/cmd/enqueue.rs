@@ -9,11 +9,14 @@ use anyhow::Context;
 use lapin::BasicProperties;
 use report_ingest::config::BrokerArgs;
 use report_ingest::queue::{self, publisher::PUBLISH_WINDOW, Names, Publisher};
+use report_ingest::startup::{with_startup_wait, StartupWait};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub wait: StartupWait,
     /// URLs to enqueue. Without any (and without --file), one per line is read from stdin.
     pub urls: Vec<String>,
     /// Read URLs (or JSON messages, lines starting with `{`) from this file, one per line.
@@ -69,9 +72,21 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
 
     let names = Names::new(&args.broker.prefix);
-    let conn = queue::connect(&args.broker)
-        .await
-        .context("connecting to the broker")?;
+    // The broker may still be starting, or its name not resolvable yet (a container
+    // network reloading its DNS): nothing has been published, so trying again is safe.
+    let conn = with_startup_wait(
+        "rabbitmq",
+        args.wait.budget(),
+        |_| true,
+        || queue::connect(&args.broker),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "connecting to the broker (waited up to {}s)",
+            args.wait.seconds
+        )
+    })?;
     let publisher = Publisher::new(&conn).await?;
     queue::declare(publisher.channel(), &names, &args.retry_delays)
         .await

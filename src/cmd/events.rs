@@ -6,6 +6,7 @@ use anyhow::Context;
 use report_ingest::config::BrokerArgs;
 use report_ingest::ops::events::{self, TailOptions};
 use report_ingest::queue::{self, Names};
+use report_ingest::startup::{with_startup_wait, StartupWait};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,6 +24,8 @@ pub enum Command {
 pub struct TailArgs {
     #[command(flatten)]
     pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub wait: StartupWait,
     /// Routing pattern to bind (`#` all, `report.failed`, `report.*`); repeatable.
     #[arg(long, default_value = "#")]
     pub pattern: Vec<String>,
@@ -51,9 +54,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn tail(a: TailArgs) -> anyhow::Result<()> {
-    let conn = queue::connect(&a.broker)
-        .await
-        .context("connecting to the broker")?;
+    let conn = with_startup_wait(
+        "rabbitmq",
+        a.wait.budget(),
+        |_| true,
+        || queue::connect(&a.broker),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "connecting to the broker (waited up to {}s)",
+            a.wait.seconds
+        )
+    })?;
     let names = Names::new(&a.broker.prefix);
     let idle_timeout = match a.timeout {
         Some(s) if s.is_finite() && s >= 0.0 => Some(std::time::Duration::from_secs_f64(s)),

@@ -112,6 +112,20 @@ impl Classify for StoreError {
     }
 }
 
+impl StoreError {
+    /// Worth waiting for: the database is unreachable or starting, not misconfigured
+    /// (a bad schema name or URL, or a schema newer than this binary, stays so).
+    pub fn worth_waiting(&self) -> bool {
+        matches!(self.disposition(), Disposition::Retry { .. })
+            && !matches!(
+                self,
+                StoreError::InvalidSchema(_)
+                    | StoreError::InvalidUrl(_)
+                    | StoreError::SchemaTooNew { .. }
+            )
+    }
+}
+
 /// Checks that `schema` is a plain identifier we can quote safely: `[a-z_][a-z0-9_]*`,
 /// at most 63 bytes.
 pub fn validate_schema(schema: &str) -> Result<(), StoreError> {
