@@ -557,7 +557,8 @@ fn is_chrome_line(text: &str, weight: u32) -> bool {
         std::borrow::Cow::Borrowed(text)
     };
     let text = &*folded;
-    (weight <= rules::CHROME_LINE_MAX && rules::CHROME_LINE.is_match(text))
+    (weight <= rules::CHROME_LINE_MAX
+        && (rules::CHROME_LINE.is_match(text) || rules::PLATFORM_LINE.is_match(text)))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
         || (weight <= rules::SEO_INTRO_MAX && rules::SEO_INTRO.is_match(text))
         || (weight <= rules::SECTION_LINE_MAX && rules::SECTION_HEAD.is_match(text))

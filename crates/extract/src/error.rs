@@ -6,9 +6,10 @@ pub enum ExtractError {
     /// The bytes are not HTML (PDF, ZIP, image, other binary), whatever the header said.
     #[error("not_html: {0}")]
     NotHtml(String),
-    /// No content could be found at all.
+    /// No content could be found at all. Carries the metadata the page still shows (its
+    /// title, date, source), which [`crate::rejected`] reports.
     #[error("empty: the page has no extractable text")]
-    Empty,
+    Empty(Box<crate::metadata::Metadata>),
 }
 
 impl ExtractError {
@@ -16,7 +17,7 @@ impl ExtractError {
     pub fn code(&self) -> &'static str {
         match self {
             ExtractError::NotHtml(_) => "not_html",
-            ExtractError::Empty => "empty",
+            ExtractError::Empty(_) => "empty",
         }
     }
 }

@@ -24,7 +24,7 @@ pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagin
 
 /// Bumped whenever extraction output may change; stored with every report so `replay`
 /// can select reports made by older versions.
-pub const EXTRACTOR_VERSION: &str = "0.5.0";
+pub const EXTRACTOR_VERSION: &str = "0.6.0";
 
 /// Extracts the report from one page.
 ///
@@ -44,7 +44,9 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     let pagination = split::pagination(&dom, input.url);
     let drafts = split::articles(content);
     if drafts.iter().all(|d| d.main_text.trim().is_empty()) {
-        return Err(ExtractError::Empty);
+        // Still say what the page shows of itself (title, date, source).
+        let meta = metadata::metadata(&html, input.url, &[]);
+        return Err(ExtractError::Empty(Box::new(meta)));
     }
     let mut articles: Vec<Article> = drafts
         .into_iter()
@@ -101,13 +103,29 @@ pub fn explain(input: &Input<'_>, opts: &Options) -> String {
     content::explain(&dom, &chrome)
 }
 
-/// The extract JSON for a rejected page: `{"url":…, "error": "not_html", "articles": []}`.
+/// The extract JSON for a rejected page: `{"url":…, "error": "not_html", "articles": []}`;
+/// a page rejected as empty keeps the metadata it shows (title, date, source…).
 pub fn rejected(input: &Input<'_>, err: &ExtractError) -> Report {
-    Report {
+    let base = Report {
         url: input.url.map(str::to_owned),
         error: Some(err.code().to_owned()),
         extractor_version: EXTRACTOR_VERSION.into(),
         ..Default::default()
+    };
+    match err {
+        ExtractError::Empty(meta) => {
+            let meta = (**meta).clone();
+            Report {
+                title: meta.title,
+                published: meta.published,
+                published_time: meta.published_time,
+                source_org: meta.source_org,
+                region: meta.region,
+                script: meta.script,
+                ..base
+            }
+        }
+        ExtractError::NotHtml(_) => base,
     }
 }
 
@@ -223,6 +241,25 @@ mod tests {
         );
         let r = run(&html);
         assert!(r.articles[0].main_text.contains("扎实推进"));
+    }
+
+    #[test]
+    fn page_rejected_as_empty_keeps_its_title_and_date() {
+        let html = "<html><head><title>某县召开工作推进会_某县政府网</title>\
+                    <meta name=\"PubDate\" content=\"2024-03-05 10:00\"></head>\
+                    <body><div id=\"player\"></div></body></html>";
+        let input = Input {
+            bytes: html.as_bytes(),
+            url: Some("http://example.org/a/1.html"),
+            content_type: None,
+        };
+        let err = extract(&input, &Options::default()).unwrap_err();
+        assert_eq!(err.code(), "empty");
+        let r = rejected(&input, &err);
+        assert_eq!(r.error.as_deref(), Some("empty"));
+        assert_eq!(r.title.as_deref(), Some("某县召开工作推进会"));
+        assert_eq!(r.published.as_deref(), Some("2024-03-05"));
+        assert!(r.articles.is_empty());
     }
 
     #[test]

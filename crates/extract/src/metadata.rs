@@ -6,7 +6,8 @@
 //! - [`title`]: `<h1>` that the `<title>` confirms, else og:title, else `<title>` minus the
 //!   site suffix; file extensions (`.docx`) and page numbers (`(2)`) removed.
 //! - [`date`]: a labeled date outside the article (发布时间/日期/时间…) wins, then `<meta>`
-//!   dates, JSON-LD, `<time>`, then the document's own date line (`二○○四年十二月二十日`).
+//!   dates, JSON-LD, `<time>`, the byline, the URL, then the document's own date line
+//!   (`二○○四年十二月二十日`).
 //! - [`org`]: issuing organization and region.
 //! - [`kind`]: document type, period and script.
 
@@ -20,7 +21,7 @@ use scraper::{ElementRef, Html, Node};
 use super::model::Article;
 
 /// Everything metadata extraction decides for a page.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
     pub title: Option<String>,
     pub published: Option<String>,
@@ -34,7 +35,7 @@ pub struct Metadata {
 
 /// Decides the page metadata. `doc` is the whole parsed page (chrome included: date and
 /// source lines usually sit in it), `articles` the extracted content.
-pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadata {
+pub fn metadata(doc: &Html, url: Option<&str>, articles: &[Article]) -> Metadata {
     let page = Page::read(doc);
     let body = Body::new(articles);
     let span = body.span_in(&page.text);
@@ -42,8 +43,9 @@ pub fn metadata(doc: &Html, _url: Option<&str>, articles: &[Article]) -> Metadat
     let script = kind::script(title.as_deref(), &body);
     // Minguo (ROC) years (`112-03-05`, `112年度`) are read only on Traditional pages.
     let roc = script.as_deref() == Some("Hant");
-    let (published, published_time) = date::published(&page, span, &body, title.as_deref(), roc)
-        .map_or((None, None), |d| (Some(d.date), d.time));
+    let (published, published_time) =
+        date::published(&page, span, &body, title.as_deref(), url, roc)
+            .map_or((None, None), |d| (Some(d.date), d.time));
     let source_org = org::source_org(&page, span, &body, title.as_deref());
     let region = org::region(source_org.as_deref(), title.as_deref(), &body);
     let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());

@@ -155,6 +155,37 @@ pub static SEO_INTRO: LazyLock<Regex> = LazyLock::new(|| {
 /// See [`SEO_INTRO`].
 pub const SEO_INTRO_MAX: u32 = 900;
 
+/// What content platforms print inside the article container: video-player UI, reading
+/// and like counters, 发布于 + place lines, QR-code prompts, editor lines, "expand" and
+/// "back to the portal" links, platform disclaimers. Judged only on lines of weight
+/// ≤ [`CHROME_LINE_MAX`]; every alternative is anchored to the whole line or names a
+/// platform phrase a report does not write.
+pub static PLATFORM_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)",
+        // video player UI
+        r"播放速度|倍速播放|^\s*(清晰度|倍速|画质|音量|字幕)\s*[:：]?\s*$|错误代码\s*[:：]|视频加载(失败|中)|视频无法播放|浏览器不支持(该|此)?(视频|video|html5)",
+        r"|^\s*(播放|暂停|全屏|退出全屏|静音|重播|重新播放|画中画|网页全屏)\s*$",
+        r"|^\s*([0-9.]+\s*[x×倍]\s*)+$|^\s*[0-9]{1,2}:[0-9]{2}\s*/\s*[0-9]{1,2}:[0-9]{2}\s*$",
+        // reading, like, favourite counters
+        r"|^\s*(阅读|浏览|播放|围观|热度)\s*[(（]?\s*[0-9.]+\s*[万千wk]?\+?\s*[)）]?\s*$",
+        r"|^\s*[0-9.]+\s*[万千wk]?\+?\s*(次阅读|人阅读|阅读|次浏览|浏览|人看过|次播放|人围观)\s*$",
+        r"|^\s*((首赞|点赞|赞|收藏|评论|分享|转发|举报|打赏|在看|好看|喜欢|不喜欢)\s*[(（]?\s*[0-9.]*\s*[万千wk]?\s*[)）]?\s*[|·/]?\s*){1,8}$",
+        // 发布于 + place, IP location
+        r"|(?:^|\s|[0-9])发布于\s*[:：]?\s*\p{Han}{2,6}\s*$|IP\s*属地\s*[:：]",
+        // QR codes, apps
+        r"|扫码(关注|下载|阅读|观看|分享|加入|进群|入群|收听)|长按(识别|扫码|二维码)|^.{0,24}二维码\s*$|用手机扫|打开(微信|app|客户端)(扫一扫|阅读|查看)|下载客户端|app内(打开|阅读|查看)",
+        // editor lines (a bare 审核/统筹 opens report headings: those need a colon)
+        r"|^\s*[(（\[【]?\s*(责任编辑|责编|值班编辑)\s*[:：|｜]?\s*[\p{Han}A-Za-z·]{0,12}\s*[)）\]】]?\s*$",
+        r"|^\s*[(（\[【]?\s*(编辑|审核|校对|终审|监制|统筹|编审|审校|一审|二审|三审)\s*[:：|｜]\s*[\p{Han}A-Za-z·]{1,12}(\s+\p{Han}{1,4}\s*[:：|｜]\s*[\p{Han}A-Za-z·]{1,12})*\s*[)）\]】]?\s*$",
+        r"|^\s*[(（\[【]\s*(责任编辑|责编|编辑|审核|作者|记者|来源|通讯员)\s*[:：]",
+        // expand / more / back links
+        r"|^\s*(展开全文|点击展开全文|展开阅读全文|阅读全文|查看全文|点击查看全文|继续阅读|阅读原文|查看原文|查看更多|点击查看更多|加载更多)\s*[>›»∨⌄↓]*\s*$|返回\S{1,8}[,，]\s*查看更多",
+        // platform disclaimers
+        r"|平台声明|仅提供信息(存储|发布)|系信息发布平台|仅代表作者(本人|个人)?(观点|立场)|不代表本(站|网|平台)(观点|立场)",
+    ))
+});
+
 /// A short line ending in an ellipsis is a teaser of another page (summary boxes,
 /// related-list snippets), not content.
 pub fn is_teaser(text: &str) -> bool {
@@ -272,6 +303,7 @@ mod tests {
             ("OK_MAYBE", OK_MAYBE.as_str()),
             ("CHROME_LINE", CHROME_LINE.as_str()),
             ("META_LABEL", META_LABEL.as_str()),
+            ("PLATFORM_LINE", PLATFORM_LINE.as_str()),
             ("SECTION_HEAD", SECTION_HEAD.as_str()),
             ("SEO_INTRO", SEO_INTRO.as_str()),
             ("HIDDEN_STYLE", HIDDEN_STYLE.as_str()),
@@ -286,6 +318,38 @@ mod tests {
         }
         assert!(CHROME_LINE.is_match("当前位置:首页 > 政务公开"));
         assert!(CHROME_LINE.is_match("【打印本页】 【关闭窗口】"));
+        for chrome in [
+            "播放速度",
+            "0.5x 1.0x 1.5x 2.0x",
+            "00:00 / 03:21",
+            "错误代码：102630",
+            "阅读 (3.2万)",
+            "1.2万阅读",
+            "首赞",
+            "点赞 收藏 分享",
+            "2023-05-06 10:22 发布于北京",
+            "IP属地：广东",
+            "扫码关注我们",
+            "长按识别二维码",
+            "责任编辑：王某某",
+            "（编辑：李某）",
+            "编辑：张三 审核：李四",
+            "展开全文",
+            "返回搜狐，查看更多",
+            "平台声明：该文观点仅代表作者本人",
+        ] {
+            assert!(PLATFORM_LINE.is_match(chrome), "{chrome}");
+        }
+        for report in [
+            "统筹推进乡村振兴",
+            "（三）完善信息发布平台",
+            "审核把关",
+            "群众纷纷点赞，满意度达到98%。",
+            "播放宣传片3场",
+            "编辑出版宣传册2000册",
+        ] {
+            assert!(!PLATFORM_LINE.is_match(report), "{report}");
+        }
         assert!(!CHROME_LINE.is_match("今年上半年,我局在市委的领导下开展工作。"));
         assert!(PIAN_HEADING.is_match("2023年某某工作计划篇3"));
         assert!(PIAN_HEADING.is_match("篇一：卫生院工作总结"));

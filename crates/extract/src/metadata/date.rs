@@ -8,7 +8,10 @@
 //! 2. `<meta>` dates (`article:published_time`, `PubDate`, `dc.date`…).
 //! 3. JSON-LD `datePublished`, then the first `<time datetime>`, then an unlabeled date in
 //!    the byline right under the headline (`2023-09-02 08:15　来源：…`).
-//! 4. The document's own date line: a short line among the last lines of the content that is
+//! 4. The date in the URL (`/2024/0517/`, `t20240520_`, `/20240520/`), then the last
+//!    unlabeled date in the [`BEFORE_CONTENT_BYTES`] right before the content (an info line
+//!    under a headline that differs from `<title>`).
+//! 5. The document's own date line: a short line among the last lines of the content that is
 //!    a date, possibly after a signature (`二○○四年十二月二十日`, `2023年5月6日`).
 //!
 //! Forms: `2023-05-06`, `2023/5/6`, `2023.05.06`, `2023年5月6日`, full-width digits,
@@ -70,7 +73,8 @@ fn folded_re(pattern: &str) -> Option<Regex> {
 const LABELS: &str = concat!(
     r"发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|发表日期|發表日期|更新时间|更新時間|更新日期|",
     r"成文日期|印发日期|公开日期|公開日期|上传时间|上傳時間|上传日期|上傳日期|发文日期|发稿时间|",
-    r"发布于|發佈於|发布於|日期|时间|時間|Published|Posted|Date"
+    r"录入时间|刊发时间|上线时间|发稿日期|出版日期|公布日期|签发日期|",
+    r"发布于|發佈於|发布於|发表于|發表於|发布|发表|日期|时间|時間|Published|Posted|Date"
 );
 
 static LABELED: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -126,6 +130,7 @@ pub(crate) fn published(
     span: Option<(usize, usize)>,
     body: &Body<'_>,
     title: Option<&str>,
+    url: Option<&str>,
     roc: bool,
 ) -> Option<Published> {
     if let Some(re) = LABELED.as_ref() {
@@ -157,7 +162,62 @@ pub(crate) fn published(
     if let Some(p) = near_headline(page, span, title) {
         return Some(p);
     }
+    if let Some(p) = url.and_then(from_url) {
+        return Some(p);
+    }
+    if let Some(p) = just_before_content(page, span) {
+        return Some(p);
+    }
     document_date_line(body, roc)
+}
+
+/// Bytes before the content searched for an unlabeled date (an info line between a
+/// headline that differs from the page title and the body; ~130 CJK characters).
+const BEFORE_CONTENT_BYTES: usize = 400;
+
+/// The last date right before the content: the byline of a page whose headline was not
+/// recognised (it differs from `<title>`). Dates further up (sidebars, tickers) are not read.
+fn just_before_content(page: &Page, span: Option<(usize, usize)>) -> Option<Published> {
+    let (start, _) = span?;
+    let mut from = start.saturating_sub(BEFORE_CONTENT_BYTES);
+    while !page.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = page.text.get(from..start)?;
+    let re = ANY_DATE.as_ref()?;
+    let found: Vec<Published> = re
+        .captures_iter(window)
+        .filter_map(|c| from_caps(&c, false))
+        .collect();
+    found.into_iter().last()
+}
+
+/// A date in a URL's path or query: `/2024/0517/`, `/20240520/`, `t20240520_123.html`,
+/// `/2024-05-17/`, `/2024/5/17/`. The host is skipped (a domain holds no date); a year
+/// outside 1990..=2099 or an impossible day is no date.
+static URL_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:^|[^0-9])(?P<y>(?:199|20[0-9])[0-9])(?:[-_/]?)(?P<m>0[1-9]|1[0-2])(?:[-_/]?)(?P<d>0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)",
+        r"|/(?P<y2>(?:199|20[0-9])[0-9])/(?P<m2>[1-9]|1[0-2])/(?P<d2>[1-9]|[12][0-9]|3[01])/",
+    ))
+    .ok()
+});
+
+/// The publication date a page's URL shows (a fallback: CMSs file pages by day).
+fn from_url(url: &str) -> Option<Published> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let caps = URL_DATE.as_ref()?.captures(path)?;
+    let part = |a: &str, b: &str| {
+        caps.name(a)
+            .or_else(|| caps.name(b))
+            .and_then(|m| digits(m.as_str()))
+    };
+    let (y, m, d) = (part("y", "y2")?, part("m", "m2")?, part("d", "d2")?);
+    (d <= days_in_month(y, m)).then(|| Published {
+        date: format!("{y:04}-{m:02}-{d:02}"),
+        time: None,
+    })
 }
 
 /// Bytes after the headline searched for an unlabeled date (the byline sits right under it:
@@ -366,7 +426,11 @@ mod tests {
     #[test]
     fn patterns_compile() {
         assert!(
-            LABELED.is_some() && ANY_DATE.is_some() && DATE_LINE.is_some() && LD_DATE.is_some()
+            LABELED.is_some()
+                && ANY_DATE.is_some()
+                && DATE_LINE.is_some()
+                && LD_DATE.is_some()
+                && URL_DATE.is_some()
         );
     }
 
@@ -407,6 +471,96 @@ mod tests {
     }
 
     #[test]
+    fn url_path_dates() {
+        let u = |s: &str| from_url(s).map(|p| p.date);
+        for (url, want) in [
+            (
+                "http://www.x.gov.cn/art/2024/0517/art_88_1.html",
+                "2024-05-17",
+            ),
+            (
+                "https://x.gov.cn/zwgk/202405/t20240520_4471.html",
+                "2024-05-20",
+            ),
+            ("http://news.x.com/20240520/n123.shtml", "2024-05-20"),
+            ("http://x.org/2024-05-17/story.html", "2024-05-17"),
+            ("http://x.org/2024/5/7/story", "2024-05-07"),
+            ("http://x.org/a/2016_03_09/99.htm", "2016-03-09"),
+        ] {
+            assert_eq!(u(url).as_deref(), Some(want), "{url}");
+        }
+        for url in [
+            "http://20240520.example.org/news/1.html",
+            "http://x.org/article/123456789.html",
+            "http://x.org/2024/02/30/x.html",
+            "http://x.org/202405/index.html",
+            "http://x.org/id/20241399/x",
+            "http://x.org",
+        ] {
+            assert_eq!(u(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn url_date_is_a_fallback_after_the_page_text() {
+        let page = Page {
+            text: "标题\n发表于 2023-3-4 12:01\n正文。\n".to_owned(),
+            ..Default::default()
+        };
+        let body = Body::default();
+        let got = |page: &Page| {
+            published(
+                page,
+                None,
+                &body,
+                None,
+                Some("http://x.cn/2024/0517/1.html"),
+                false,
+            )
+            .map(|p| p.date)
+        };
+        assert_eq!(got(&page).as_deref(), Some("2023-03-04"));
+        assert_eq!(got(&Page::default()).as_deref(), Some("2024-05-17"));
+    }
+
+    #[test]
+    fn unlabeled_date_just_before_the_content() {
+        let text =
+            "导航 2020-01-01 某栏目\n一则不同于标题的大字标题\n2023-06-07 09:30\n正文第一段。\n";
+        let page = Page {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let start = text.find("正文").unwrap();
+        let p = published(
+            &page,
+            Some((start, text.len())),
+            &Body::default(),
+            Some("页面标题"),
+            None,
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.date, "2023-06-07");
+        // Far above the content (a ticker, a sidebar) is not the page's date.
+        let far = format!("2020-01-01 {}\n正文第一段。\n", "栏目".repeat(300));
+        let page = Page {
+            text: far.clone(),
+            ..Default::default()
+        };
+        let start = far.find("正文").unwrap();
+        let p = published(
+            &page,
+            Some((start, far.len())),
+            &Body::default(),
+            None,
+            None,
+            false,
+        );
+        assert_eq!(p, None);
+    }
+
+    #[test]
     fn placeholders_and_nonsense_rejected() {
         for s in [
             "20xx年5月6日",
@@ -435,6 +589,7 @@ mod tests {
             Some((start, text.len())),
             &Body::default(),
             Some("托育点投入使用"),
+            None,
             false,
         )
         .unwrap();
@@ -450,10 +605,10 @@ mod tests {
             ..Default::default()
         };
         let body = Body::default();
-        let p = published(&page, None, &body, None, false).unwrap();
+        let p = published(&page, None, &body, None, None, false).unwrap();
         assert_eq!(p.date, "2023-07-28");
         let start = text.find("正文").unwrap();
-        let p = published(&page, Some((0, start)), &body, None, false).unwrap();
+        let p = published(&page, Some((0, start)), &body, None, None, false).unwrap();
         assert_eq!(p.date, "2022-01-01");
     }
 
@@ -464,7 +619,7 @@ mod tests {
             folded: matches!(folded, std::borrow::Cow::Owned(_)).then(|| folded.into_owned()),
             ..Default::default()
         };
-        published(&page, None, &Body::default(), None, roc).map(|p| p.date)
+        published(&page, None, &Body::default(), None, None, roc).map(|p| p.date)
     }
 
     #[test]
