@@ -92,6 +92,9 @@ pub fn status_class(status: u16) -> &'static str {
     }
 }
 
+/// The `cap` labels of `report_ingest_extract_truncated_total`, in `Truncated`'s order.
+const TRUNCATION_CAPS: [&str; 4] = ["bytes", "depth", "attributes", "figures"];
+
 /// Every family of the worker. Field docs are the HELP texts.
 #[derive(Debug)]
 struct Families {
@@ -109,6 +112,7 @@ struct Families {
     charset: CounterVec,
     charset_mismatch: CounterVec,
     mojibake_pages: CounterVec,
+    extract_truncated: CounterVec,
     politeness_wait: HistogramVec,
     hosts_throttled: CounterVec,
     event_publish_refused: CounterVec,
@@ -192,6 +196,11 @@ impl Families {
                 "Pages whose decoded text has more than 1% U+FFFD replacement characters.",
                 &[],
             ),
+            extract_truncated: CounterVec::new(
+                "report_ingest_extract_truncated_total",
+                "Pages a per-page cap cut (pathological input), by cap: bytes (past the size or element cap), depth, attributes, figures.",
+                &["cap"],
+            ),
             politeness_wait: HistogramVec::new(
                 "report_ingest_politeness_wait_seconds",
                 "Time a fetch waited for its host's fleet-wide budget.",
@@ -232,6 +241,9 @@ impl Families {
         }
         for t in ["report.completed", "report.failed"] {
             f.event_publish_refused.touch(&[t]);
+        }
+        for c in TRUNCATION_CAPS {
+            f.extract_truncated.touch(&[c]);
         }
         f.ack_failures.touch(&[]);
         f.outbox_pruned.touch(&[]);
@@ -276,6 +288,7 @@ impl Metrics {
         f.charset.render(&mut out);
         f.charset_mismatch.render(&mut out);
         f.mojibake_pages.render(&mut out);
+        f.extract_truncated.render(&mut out);
         f.politeness_wait.render(&mut out);
         f.hosts_throttled.render(&mut out);
         f.event_publish_refused.render(&mut out);
@@ -367,6 +380,15 @@ impl Metrics {
         }
         if ci.replacement_ratio > MOJIBAKE_REPLACEMENT_RATIO {
             f.mojibake_pages.inc(&[]);
+        }
+        let t = &report.truncated;
+        for (cap, n) in TRUNCATION_CAPS
+            .into_iter()
+            .zip([t.bytes, t.depth, t.attributes, t.figures])
+        {
+            if n > 0 {
+                f.extract_truncated.inc(&[cap]);
+            }
         }
     }
 
@@ -510,6 +532,7 @@ mod tests {
             "report_ingest_event_publish_refused_total{type=\"report.failed\"}",
             "report_ingest_ack_failures_total",
             "report_ingest_outbox_pruned_total",
+            "report_ingest_extract_truncated_total{cap=\"depth\"}",
         ] {
             assert_eq!(line_value(&text, s), Some(0.0), "{s} in\n{text}");
         }
@@ -526,9 +549,10 @@ mod tests {
         // Every family has HELP and TYPE, each exactly once.
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
-        // 16 families, plus event_publish_refused, ack_failures, outbox_pruned.
-        assert_eq!(types, 19);
-        assert_eq!(helps, 19);
+        // 16 families, plus event_publish_refused, ack_failures, outbox_pruned,
+        // extract_truncated.
+        assert_eq!(types, 20);
+        assert_eq!(helps, 20);
     }
 
     #[test]
@@ -669,6 +693,33 @@ mod tests {
         assert!(charset_agrees("big5", "Big5"));
         assert!(!charset_agrees("big5", "gbk"));
         assert!(!charset_agrees("no-such-charset", "utf-8"));
+    }
+
+    #[test]
+    fn pages_cut_by_a_cap_are_counted_per_cap() {
+        let m = Metrics::new();
+        m.extracted(&Report {
+            truncated: crate::extract::limits::Truncated {
+                depth: 10,
+                figures: 3,
+                ..Default::default()
+            },
+            ..Report::default()
+        });
+        let text = m.render();
+        let v = |s: &str| line_value(&text, s);
+        assert_eq!(
+            v("report_ingest_extract_truncated_total{cap=\"depth\"}"),
+            Some(1.0)
+        );
+        assert_eq!(
+            v("report_ingest_extract_truncated_total{cap=\"figures\"}"),
+            Some(1.0)
+        );
+        assert_eq!(
+            v("report_ingest_extract_truncated_total{cap=\"attributes\"}"),
+            Some(0.0)
+        );
     }
 
     #[test]

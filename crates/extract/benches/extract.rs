@@ -2,14 +2,14 @@
 //!
 //! - `parse_only`: `scraper::Html::parse_document` over every benchmark page (the floor
 //!   every scraper-based extractor pays);
-//! - `extract`: the whole pipeline (`report_ingest::extract::extract`) over the same pages.
+//! - `extract`: the whole pipeline (`report_extract::extract`) over the same pages.
 //!
 //! Pages: the 181 pages of the article-extraction-benchmark (`html/*.html[.gz]`), from
-//! `$EXTRACT_BENCH_DIR` or `../shared/bench/article-extraction-benchmark` (relative to
-//! the crate). Skipped with a message when absent.
+//! `$EXTRACT_BENCH_DIR` or `shared/bench/article-extraction-benchmark` beside the checkout
+//! (`../shared` from the project root). Skipped with a message when absent.
 //! Throughput is printed as items (pages) per second; one thread.
 //!
-//!     cargo bench --bench extract
+//!     cargo bench -p report-extract --bench extract
 // A bench reads its pages from disk and the environment: the core's IO ban is not for it.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 

@@ -9,7 +9,14 @@ pub enum ExtractError {
     /// No content could be found at all. Carries the metadata the page still shows (its
     /// title, date, source), which [`crate::rejected`] reports.
     #[error("empty: the page has no extractable text")]
-    Empty(Box<crate::metadata::Metadata>),
+    Empty(Box<EmptyPage>),
+}
+
+/// What a page rejected as empty still tells: its metadata and what the caps cut.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmptyPage {
+    pub metadata: crate::metadata::Metadata,
+    pub truncated: crate::limits::Truncated,
 }
 
 impl ExtractError {

@@ -130,4 +130,12 @@ pub struct Report {
     /// [`crate::EXTRACTOR_VERSION`] that produced this report.
     #[serde(default)]
     pub extractor_version: String,
+    /// What the per-page caps cut from a pathological page (`crate::limits`); left out of
+    /// the JSON when nothing was cut.
+    #[serde(default, skip_serializing_if = "no_cut")]
+    pub truncated: crate::limits::Truncated,
+}
+
+fn no_cut(t: &crate::limits::Truncated) -> bool {
+    !t.any()
 }

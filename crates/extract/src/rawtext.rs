@@ -76,7 +76,7 @@ pub fn strip(s: &str) -> Option<String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Script,
     Style,
     /// Raw text or RCDATA whose content is not markup: skipped unchanged.
@@ -86,7 +86,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(name: &[u8]) -> Kind {
+    pub(crate) fn of(name: &[u8]) -> Kind {
         const OPAQUE: [&[u8]; 7] = [
             b"title",
             b"textarea",
@@ -111,7 +111,7 @@ impl Kind {
 }
 
 /// Index of the `>` closing a start tag whose attributes begin at `from`.
-fn start_tag_end(b: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn start_tag_end(b: &[u8], from: usize) -> Option<usize> {
     let mut j = from;
     loop {
         let p = j + memchr3(b'>', b'"', b'\'', &b[j..])?;
@@ -123,7 +123,7 @@ fn start_tag_end(b: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Index of the `<` of the first `</name` (followed by a space, `/` or `>`) from `from`.
-fn end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+pub(crate) fn end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let finder = memmem::Finder::new(b"</");
     let mut k = from;
     loop {

@@ -48,3 +48,57 @@ fn undeclared_nul_bytes_are_still_not_html() {
     };
     assert!(extract::extract(&input, &Options::default()).is_err());
 }
+
+fn run(html: &str) -> report_extract::Report {
+    let input = Input {
+        bytes: html.as_bytes(),
+        url: Some("https://example.gov.cn/a.html"),
+        content_type: Some("text/html; charset=utf-8"),
+    };
+    extract::extract(&input, &Options::default()).unwrap_or_else(|e| extract::rejected(&input, &e))
+}
+
+const PARA: &str =
+    "本年度我们围绕中心工作，扎实推进各项任务落实，取得了明显成效，群众满意度持续提升。";
+
+#[test]
+fn pathological_pages_are_capped_and_say_what_was_cut() {
+    use report_extract::limits::{MAX_ATTRS, MAX_FIGURES, MAX_OPEN_DEPTH};
+
+    // 200k nested elements: flattened below the cap, the text kept.
+    let n = 200_000;
+    let nested = format!(
+        "<html><body>{}<p>{PARA}</p>{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let r = run(&nested);
+    assert!(r.articles[0].main_text.contains("扎实推进"), "{r:?}");
+    // `<body>` is one of the levels kept.
+    assert_eq!(r.truncated.depth as usize, n + 1 - MAX_OPEN_DEPTH);
+
+    // 300k attributes on one element: the first MAX_ATTRS kept.
+    let attrs: String = (0..300_000).map(|i| format!(" a{i}=x")).collect();
+    let r = run(&format!(
+        "<html><body><div{attrs}><p>{PARA}</p></div></body></html>"
+    ));
+    assert!(r.articles[0].main_text.contains("扎实推进"));
+    assert_eq!(r.truncated.attributes as usize, 300_000 - MAX_ATTRS);
+
+    // 700k tiny figure cells: the page is cut at the element cap, figures at their cap.
+    let cells = "<td>1万元</td>".repeat(700_000);
+    let r = run(&format!(
+        "<html><body><table><tr>{cells}</tr></table></body></html>"
+    ));
+    assert!(r.truncated.bytes > 0, "{:?}", r.truncated);
+    assert_eq!(r.articles[0].figures.len(), MAX_FIGURES);
+    assert!(r.truncated.figures > 0);
+
+    // A normal page is not cut and its JSON has no `truncated`.
+    let r = run(&format!(
+        "<html><body><div><p>{PARA}</p><p>增长3%</p></div></body></html>"
+    ));
+    assert!(!r.truncated.any());
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json.get("truncated").is_none(), "{json}");
+}
