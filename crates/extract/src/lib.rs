@@ -18,6 +18,7 @@ pub mod outline;
 mod rawtext;
 mod rules;
 mod split;
+mod thread;
 
 pub use error::ExtractError;
 pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report};
