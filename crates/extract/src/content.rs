@@ -190,7 +190,7 @@ fn scores(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<f64>, Vec<f64>) {
 /// siblings that score at least [`rules::SIBLING_SHARE`] of it. Returns element indices
 /// in document order; their sub-trees are the content. Also the best element itself when
 /// it scored above zero (the anchor of thread detection).
-fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<usize>, Option<usize>) {
+pub(crate) fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<usize>, Option<usize>) {
     let n = dom.nodes.len();
     if n == 0 {
         return (vec![0], None);
@@ -436,7 +436,10 @@ impl Acc {
 }
 
 /// The linear walk of step 1.
-fn blocks(dom: &Dom<'_>, chrome: &[bool]) -> (Vec<Block>, Vec<Vec<Vec<String>>>, Option<String>) {
+pub(crate) fn blocks(
+    dom: &Dom<'_>,
+    chrome: &[bool],
+) -> (Vec<Block>, Vec<Vec<Vec<String>>>, Option<String>) {
     let n = dom.nodes.len();
     let mut out: Vec<Block> = Vec::with_capacity(256);
     let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
@@ -632,7 +635,17 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                     },
                 ));
             }
-            Kind::Elem(Tag::Br | Tag::P | Tag::Div | Tag::Li, _) => {
+            Kind::Elem(tag @ (Tag::Br | Tag::P | Tag::Div | Tag::Li), el) => {
+                // A cell holding a numbered record's division (`<div id="post_message_12">`)
+                // is a layout cell of a post table, not a statistics cell.
+                if tag == Tag::Div
+                    && cell.is_some()
+                    && el
+                        .id()
+                        .is_some_and(|id| id.bytes().any(|b| b.is_ascii_digit()))
+                {
+                    return None;
+                }
                 if let Some((_, acc)) = cell.as_mut() {
                     acc.space = true;
                 }

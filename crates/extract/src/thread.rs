@@ -105,9 +105,11 @@ fn similar(a: &Sig<'_>, b: &Sig<'_>) -> bool {
         return false;
     }
     match (&a.id, &b.id) {
-        (Some(x), Some(y)) => x == y && classes_similar(&a.classes, &b.classes),
+        // `post_123` / `post_124`: the same kind whatever the (alternating) classes.
+        (Some(x), Some(y)) if x == y => true,
         (None, None) => classes_similar(&a.classes, &b.classes),
-        // One post without an id (a deleted or moved post): the classes must carry it.
+        // Different ids (`read_tpc` / `read_123`) or one post without an id (a deleted or
+        // moved post): the classes must carry it.
         _ => !a.classes.is_empty() && classes_similar(&a.classes, &b.classes),
     }
 }
@@ -419,6 +421,147 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    const LONG: &str = "小区门口的路灯坏了快一个月，晚上接孩子放学一片漆黑，希望物业尽快安排人来修一下，大家觉得呢？";
+    const REPLY: &str = "我也发现了，上周已经给物业打过电话，说是线路老化要等材料。";
+
+    /// Bodies found on `html` (as text of each body), or `None`.
+    fn bodies(html: &str) -> Option<Vec<String>> {
+        let parsed = scraper::Html::parse_document(html);
+        let dom = Dom::build(&parsed, 512);
+        let chrome = crate::chrome::mark(&dom);
+        let (blocks, _, _) = crate::content::blocks(&dom, &chrome);
+        let (_, best) = crate::content::best_container(&dom, &blocks);
+        let t = detect(&dom, &blocks, best?)?;
+        Some(
+            t.bodies
+                .iter()
+                .map(|&b| {
+                    let end = dom.end(b);
+                    blocks
+                        .iter()
+                        .filter(|x| {
+                            let o = x.owner as usize;
+                            o >= b && o < end && !t.skipped(o)
+                        })
+                        .map(|x| x.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect(),
+        )
+    }
+
+    fn post(n: usize, floor: &str, user: &str, body: &str) -> String {
+        format!(
+            "<div id=\"post_{n}\"><table class=\"plhin\"><tr>\
+             <td class=\"pls\"><div class=\"authi\">{user}</div><dl><dt>积分</dt><dd>{n}0</dd></dl></td>\
+             <td class=\"plc\"><div class=\"pi\"><strong>{floor}</strong>\
+             <em id=\"authorposton{n}\">发表于 2023-5-{n} 10:00</em></div>\
+             <div class=\"pct\"><table><tr><td class=\"t_f\" id=\"postmessage_{n}\">{body}</td></tr></table></div>\
+             <div class=\"sign\">签名：生活就是这样，慢慢来。</div>\
+             <div class=\"po\"><a>回复</a> <a>举报</a></div></td></tr></table></div>"
+        )
+    }
+
+    #[test]
+    fn posts_with_user_cards_are_a_thread_and_quotes_are_skipped() {
+        let quote = format!(
+            "<div class=\"quote\"><blockquote>楼主 发表于 2023-5-1 10:00<br>{}</blockquote></div>{REPLY}",
+            &LONG[..30]
+        );
+        let html = format!(
+            "<html><body><div class=\"nav\"><a href=\"/\">首页</a></div><div id=\"postlist\">{}{}{}</div></body></html>",
+            post(1, "楼主", "老邻居", &format!("{LONG}<br>{LONG}")),
+            post(2, "沙发", "路人甲", &quote),
+            post(3, "板凳", "路人乙", "顶"),
+        );
+        let got = bodies(&html).expect("a thread");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].starts_with(LONG), "{got:?}");
+        assert_eq!(got[1], REPLY);
+        assert_eq!(got[2], "顶");
+        // End to end: every post body, none of the chrome.
+        let r = crate::extract(
+            &crate::Input {
+                bytes: html.as_bytes(),
+                ..Default::default()
+            },
+            &crate::Options::default(),
+        )
+        .unwrap();
+        let text = &r.articles[0].main_text;
+        assert!(text.contains(REPLY) && text.contains("顶"), "{text}");
+        for chrome in ["发表于", "积分", "沙发", "签名", "举报", "老邻居"] {
+            assert!(!text.contains(chrome), "{chrome} in {text}");
+        }
+        assert_eq!(text.matches(&LONG[..30]).count(), 2, "{text}");
+    }
+
+    #[test]
+    fn table_posts_with_alternating_classes_are_a_thread() {
+        // vBulletin-shaped: the cells alternate alt1/alt2 between posts, the ids repeat.
+        let post = |n: usize, alt: &str, body: &str| {
+            format!(
+                "<div id=\"edit{n}\"><table id=\"post{n}\" class=\"tborder\">\
+                 <tr><td class=\"thead\">#{n} 2023-06-0{n} 21:15</td></tr>\
+                 <tr><td class=\"{alt}\"><a class=\"bigusername\">user{n}</a><div>Join Date: Mar 2015</div><div>Posts: 1{n}4</div></td>\
+                 <td class=\"{alt}\" id=\"td_post_{n}\"><div id=\"post_message_{n}\">{body}</div>\
+                 <div>__________________<br>my signature line</div></td></tr>\
+                 <tr><td class=\"{alt}\"><a>Quote</a> <a>Reply</a></td></tr></table></div>"
+            )
+        };
+        let html = format!(
+            "<html><body><div id=\"posts\">{}{}</div></body></html>",
+            post(1, "alt1", &format!("{LONG}<br>{LONG}<br>{LONG}")),
+            post(2, "alt2", &format!("{REPLY}<br>{REPLY}<br>{REPLY}"))
+        );
+        let got = bodies(&html).expect("a thread");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1], format!("{REPLY}|{REPLY}|{REPLY}"));
+    }
+
+    #[test]
+    fn news_with_a_comment_list_is_not_a_thread() {
+        let item = |n: usize, body: &str| {
+            format!(
+                "<div class=\"item\" id=\"c{n}\"><div class=\"who\">网友{n} 发表于 2023-5-{n} 10:00</div>\
+                 <div class=\"txt\">{body}</div><div class=\"ops\"><a>回复</a> <a>举报</a></div></div>"
+            )
+        };
+        let html = format!(
+            "<html><body><div class=\"article\"><h1>路灯维修</h1><div class=\"content\">\
+             <p>{LONG}</p><p>{LONG}</p><p>{LONG}</p></div></div>\
+             <div class=\"talk\">{}{}{}</div></body></html>",
+            item(1, REPLY),
+            item(2, REPLY),
+            item(3, "希望早点修好，晚上走路太不安全了。")
+        );
+        assert_eq!(bodies(&html), None);
+        let r = crate::extract(
+            &crate::Input {
+                bytes: html.as_bytes(),
+                ..Default::default()
+            },
+            &crate::Options::default(),
+        )
+        .unwrap();
+        assert!(!r.articles[0].main_text.contains("线路老化"));
+    }
+
+    #[test]
+    fn repeated_article_cards_without_post_chrome_are_not_a_thread() {
+        let card = |t: &str| {
+            format!("<div class=\"card\"><div class=\"bd\"><p>{t}</p><p>{t}</p></div></div>")
+        };
+        let html = format!(
+            "<html><body><div class=\"main\">{}{}{}</div></body></html>",
+            card(LONG),
+            card(REPLY),
+            card(LONG)
+        );
+        assert_eq!(bodies(&html), None);
+    }
+
     #[test]
     fn signatures_tolerate_ids_and_extra_classes() {
         assert_eq!(id_pattern("post_12345"), "post_#");
@@ -442,6 +585,19 @@ mod tests {
             &s("div", Some("post_8"), &[])
         ));
         assert!(!similar(&a, &s("li", Some("p103"), &["post"])));
+        // Alternating row classes under one id pattern; a first post's own id.
+        assert!(similar(
+            &s("td", Some("td_post_1"), &["alt1"]),
+            &s("td", Some("td_post_2"), &["alt2"])
+        ));
+        assert!(similar(
+            &s("div", Some("read_tpc"), &["f14"]),
+            &s("div", Some("read_88"), &["f14"])
+        ));
+        assert!(!similar(
+            &s("div", Some("read_tpc"), &[]),
+            &s("div", Some("read_88"), &[])
+        ));
         assert!(!similar(
             &s("div", None, &["l_post", "j_l_post"]),
             &s("div", None, &["ad_box"])
