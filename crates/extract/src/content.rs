@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use super::dom::{self, Dom, Kind, Tag};
-use super::rules;
+use super::{rules, thread};
 
 /// One line of text.
 #[derive(Debug, Clone)]
@@ -57,8 +57,14 @@ pub struct Content {
 /// Extracts the main content of the page.
 pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
     let (blocks, tables, headline) = blocks(dom, chrome);
-    let mut containers = best_container(dom, &blocks);
-    dedupe_containers(dom, &blocks, &mut containers);
+    let (mut containers, best) = best_container(dom, &blocks);
+    let thread = best.and_then(|b| thread::detect(dom, &blocks, b));
+    if let Some(t) = &thread {
+        // Every post body; replies repeating each other ("顶") are all kept.
+        containers.clone_from(&t.bodies);
+    } else {
+        dedupe_containers(dom, &blocks, &mut containers);
+    }
     let mut dropped = HashSet::new();
     for &c in &containers {
         dropped.extend(duplicate_children(dom, &blocks, c));
@@ -77,6 +83,12 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
             continue;
         }
         if link_heavy(b) {
+            continue;
+        }
+        if thread
+            .as_ref()
+            .is_some_and(|t| t.skipped(o) || thread::forum_line(&b.text, b.weight))
+        {
             continue;
         }
         if !seen_prose
@@ -114,7 +126,7 @@ fn is_page_title(line: &str, title: Option<&str>) -> bool {
     line.chars().count() >= 4 && (title == line || title.starts_with(line))
 }
 
-fn link_heavy(b: &Block) -> bool {
+pub(crate) fn link_heavy(b: &Block) -> bool {
     b.table.is_none()
         && b.weight > 0
         && b.link as f64 > rules::LINK_DENSITY_MAX * b.weight as f64
@@ -176,11 +188,12 @@ fn scores(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<f64>, Vec<f64>) {
 
 /// The content: the best-scoring element (score × (1 − link density)) plus those of its
 /// siblings that score at least [`rules::SIBLING_SHARE`] of it. Returns element indices
-/// in document order; their sub-trees are the content.
-fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
+/// in document order; their sub-trees are the content. Also the best element itself when
+/// it scored above zero (the anchor of thread detection).
+pub(crate) fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<usize>, Option<usize>) {
     let n = dom.nodes.len();
     if n == 0 {
-        return vec![0];
+        return (vec![0], None);
     }
     let (score, link) = scores(dom, blocks);
     let adjusted = |i: usize| -> f64 {
@@ -200,14 +213,14 @@ fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
         }
     }
     if best_score <= 0.0 {
-        return vec![best];
+        return (vec![best], None);
     }
     if let Some(repeated) = repeated_siblings(dom, blocks, best) {
-        return repeated;
+        return (repeated, Some(best));
     }
     let parent = dom.nodes[best].parent as usize;
     if parent == best {
-        return vec![best];
+        return (vec![best], Some(best));
     }
     let threshold = (best_score * rules::SIBLING_SHARE).max(rules::SIBLING_MIN);
     let mut out = Vec::new();
@@ -223,7 +236,7 @@ fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> Vec<usize> {
     if out.is_empty() {
         out.push(best);
     }
-    out
+    (out, Some(best))
 }
 
 /// Bodies split into repeated containers (one `<div class="card …">` per paragraph, a
@@ -423,7 +436,10 @@ impl Acc {
 }
 
 /// The linear walk of step 1.
-fn blocks(dom: &Dom<'_>, chrome: &[bool]) -> (Vec<Block>, Vec<Vec<Vec<String>>>, Option<String>) {
+pub(crate) fn blocks(
+    dom: &Dom<'_>,
+    chrome: &[bool],
+) -> (Vec<Block>, Vec<Vec<Vec<String>>>, Option<String>) {
     let n = dom.nodes.len();
     let mut out: Vec<Block> = Vec::with_capacity(256);
     let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
@@ -620,7 +636,17 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                     },
                 ));
             }
-            Kind::Elem(Tag::Br | Tag::P | Tag::Div | Tag::Li, _) => {
+            Kind::Elem(tag @ (Tag::Br | Tag::P | Tag::Div | Tag::Li), el) => {
+                // A cell holding a numbered record's division (`<div id="post_message_12">`)
+                // is a layout cell of a post table, not a statistics cell.
+                if tag == Tag::Div
+                    && cell.is_some()
+                    && el
+                        .id()
+                        .is_some_and(|id| id.bytes().any(|b| b.is_ascii_digit()))
+                {
+                    return None;
+                }
                 if let Some((_, acc)) = cell.as_mut() {
                     acc.space = true;
                 }
@@ -753,7 +779,16 @@ pub fn explain(dom: &Dom<'_>, chrome: &[bool]) -> String {
     for &i in order.iter().take(12) {
         let _ = writeln!(s, "  {:>9.1} {}", score[i], describe(i));
     }
-    let best = best_container(dom, &blocks);
+    let (mut best, anchor) = best_container(dom, &blocks);
+    if let Some(t) = anchor.and_then(|a| thread::detect(dom, &blocks, a)) {
+        let _ = writeln!(
+            s,
+            "== thread: {} post bodies, {} quote/signature sub-trees skipped",
+            t.bodies.len(),
+            t.skip.len()
+        );
+        best = t.bodies;
+    }
     for &c in &best {
         let _ = writeln!(s, "== chosen {}", describe(c));
     }

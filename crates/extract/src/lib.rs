@@ -19,6 +19,7 @@ pub mod outline;
 mod rawtext;
 mod rules;
 mod split;
+mod thread;
 
 pub use error::{EmptyPage, ExtractError};
 pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report};

@@ -281,6 +281,54 @@ pub const DATA_CELL_MAX: u32 = 300;
 /// A "data" table whose text is mostly links is a link grid (navigation), not statistics.
 pub const DATA_LINK_MAX: f64 = 0.5;
 
+// ---------------------------------------------------------------- forum threads
+
+/// Per-post chrome of forum threads (Discuz!, phpwind, Tieba, vBulletin, phpBB and their
+/// look-alikes), as the reader sees it: floor numbers, post headers, button rows,
+/// user-card statistics, edit notes, quote headings and attachment lines. A post holding
+/// such lines outside its body is evidence of a thread; inside a post body the line is
+/// dropped. Only short lines ([`FORUM_LINE_MAX`]) are judged.
+pub static FORUM_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)",
+        // floor numbers: 楼主, 沙发, 板凳, 地板, 2#, #3, 3楼, 5F, 第6楼
+        r"^\s*(楼主|沙发|板凳|地板|地下室|藤椅|[#＃]\s*\d{1,6}|\d{1,6}\s*(#|＃|楼|F)|第\s*\d{1,6}\s*楼)\s*[:：]?\s*$",
+        // post headers and edit notes
+        r"|发表于|发表时间|发帖时间|回复时间|回复于|本帖最后由|原帖由|IP属地|^\s*来自.{0,16}客户端\s*$",
+        // a line made only of post buttons
+        r"|^\s*((只看该作者|只看楼主|倒序浏览|正序浏览|阅读模式|电梯直达|使用道具|回复|引用|举报|支持|反对|评分|点评|收藏|分享|编辑|删除|收起回复|Reply|Quote|Report|Edit|Delete|Multi-?Quote|Like|Top)\s*[|｜·]?\s*)+$",
+        // user-card statistics and profile fields
+        r"|(积分|帖子|精华|主题|威望|金钱|贡献|注册时间|最后登录|在线时间|阅读权限|用户组|听众|收听|UID|经验|等级)\s*[:：]?\s*\d",
+        r"|^\s*(积分|帖子|精华|主题|注册时间|在线时间|UID|头衔|等级|用户组)\s*$",
+        r"|^\s*(Posts|Joined|Join Date|Location|Reputation|Registered|Rank|Thanks|Likes)\s*[:：]",
+        r"|(?-u:\b)Posted\s+(by|on)(?-u:\b)|(?-u:\b)wrote\s*:\s*$|^\s*(引用|Quote)\s*[:：]?\s*$",
+        // attachment lines
+        r"|下载附件|保存到相册|下载次数|^\s*[^\s]{1,60}\.(jpe?g|png|gif|rar|zip|docx?|pdf)\s*(\([^)]*\))?\s*$|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}\s*上传\s*$",
+    ))
+});
+/// [`FORUM_LINE`] judges lines up to this weight.
+pub const FORUM_LINE_MAX: u32 = 180;
+/// A date with a time (`2023-1-2 12:00`, `2023年1月2日 12:00`): post headers carry one.
+pub static FORUM_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\s,，]+\d{1,2}:\d{2}")
+});
+/// Class/id tokens (digits stripped) of per-post elements that are not the post's text:
+/// quoted replies and signatures.
+pub static FORUM_SKIP_CLASS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)quote|signature|^sign$|_sign$|^sig#?$|^sightml"));
+/// A thread needs this many posts with a body…
+pub const THREAD_MIN_POSTS: usize = 2;
+/// …of which at least this share show per-post chrome ([`FORUM_LINE`] or a date-time
+/// line) outside their body.
+pub const THREAD_EVIDENCE_SHARE: f64 = 0.5;
+/// A child holding at least this share of a post's prose is the post's body (or holds it).
+pub const THREAD_BODY_SHARE: f64 = 0.8;
+/// When the page's best element holds the post list, the thread's bodies must hold at
+/// least this share of its prose.
+pub const THREAD_LIST_SHARE: f64 = 0.5;
+/// Distinct child signatures compared per parent (bounds the cost on huge lists).
+pub const THREAD_MAX_GROUPS: usize = 24;
+
 /// Compiles one rule pattern.
 #[allow(clippy::expect_used)]
 fn re(pattern: &str) -> Regex {
@@ -313,6 +361,9 @@ mod tests {
             ("PAGE_TOTAL", PAGE_TOTAL.as_str()),
             ("PAGE_CURRENT", PAGE_CURRENT.as_str()),
             ("URL_PAGE", URL_PAGE.as_str()),
+            ("FORUM_LINE", FORUM_LINE.as_str()),
+            ("FORUM_DATETIME", FORUM_DATETIME.as_str()),
+            ("FORUM_SKIP_CLASS", FORUM_SKIP_CLASS.as_str()),
         ] {
             assert!(!p.is_empty(), "{name}");
         }
@@ -374,5 +425,36 @@ mod tests {
         assert!(CHROME_LINE.is_match(&f("回上頁")));
         assert!(SECTION_HEAD.is_match(&f("相關連結")));
         assert!(PAGE_TOTAL.is_match(&f("共3頁")));
+        for chrome in [
+            "楼主",
+            "沙发",
+            "2#",
+            "#3",
+            "5楼",
+            "发表于 2023-1-2 12:00",
+            "回复 支持 反对",
+            "使用道具 举报",
+            "积分 1234",
+            "注册时间 2012-3-4",
+            "本帖最后由 某人 于 2023-1-2 13:00 编辑",
+            "Posted by someone on Mon Jan 02",
+            "Joined: Jan 2020",
+            "someone wrote:",
+        ] {
+            assert!(FORUM_LINE.is_match(&f(chrome)), "{chrome}");
+        }
+        assert!(FORUM_LINE.is_match(&f("發表於 2023-1-2 12:00")));
+        for prose in [
+            "我回复了楼主的问题，觉得这个办法可行。",
+            "第二季度的工作重点是巩固提升。",
+            "今年我们支持了三个村的建设。",
+        ] {
+            assert!(!FORUM_LINE.is_match(prose), "{prose}");
+        }
+        assert!(FORUM_DATETIME.is_match("2023-1-2 12:00"));
+        assert!(FORUM_DATETIME.is_match("由 某人 » 2023年 5月 6日, 21:30"));
+        assert!(!FORUM_DATETIME.is_match("2023年5月6日召开会议"));
+        assert!(FORUM_SKIP_CLASS.is_match("quote") && FORUM_SKIP_CLASS.is_match("sign"));
+        assert!(!FORUM_SKIP_CLASS.is_match("design") && !FORUM_SKIP_CLASS.is_match("signup"));
     }
 }
