@@ -11,7 +11,8 @@
 //!    the last gap is cut when it ends like a site or organization name.
 //! 4. Else the first heading.
 //!
-//! Cleaning removes a file extension (`.docx`, `.pdf`…) and a trailing page number (`(2)`).
+//! Cleaning removes a file extension (`.docx`, `.pdf`…), a trailing page number (`(2)`) and a
+//! trailing bracketed tag (`【自行车吧】`, `【转载】`).
 
 use std::sync::LazyLock;
 
@@ -34,6 +35,11 @@ const MIN_TITLE_SEGMENT_CHARS: usize = 4;
 
 static EXTENSION: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\.(?:docx?|pdf|txt|wps|pptx?|xlsx?|rtf|caj)\s*$").ok());
+
+/// A short bracketed tag after a title: a board or column name (`【自行车吧】`), a label
+/// (`【转载】`, `【图】`). Cut only when at least [`MIN_TITLE_SEGMENT_CHARS`] characters stay.
+static TRAILING_TAG: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\s*[【\[〖][^【】\[\]〖〗]{1,12}[】\]〗]\s*$").ok());
 
 static PAGE_NUMBER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\s*[(（]\s*(?:第\s*)?[0-9]{1,3}\s*(?:页|頁)?\s*[)）]\s*$").ok());
@@ -101,12 +107,14 @@ fn choose_spaced(page: &Page) -> Option<String> {
 /// Removes a file extension and a trailing page number.
 pub(crate) fn clean(s: &str) -> String {
     let mut s = s.trim().to_owned();
-    for re in [EXTENSION.as_ref(), PAGE_NUMBER.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(m) = re.find(&s) {
-            if m.start() > 0 {
+    // (pattern, characters that must stay before the cut)
+    for (re, keep) in [
+        (EXTENSION.as_ref(), 1),
+        (PAGE_NUMBER.as_ref(), 1),
+        (TRAILING_TAG.as_ref(), MIN_TITLE_SEGMENT_CHARS),
+    ] {
+        if let Some(m) = re.and_then(|re| re.find(&s)) {
+            if s[..m.start()].chars().count() >= keep {
                 s.truncate(m.start());
             }
         }
@@ -293,6 +301,16 @@ mod tests {
         assert_eq!(clean("项目办公室工作总结(2)"), "项目办公室工作总结");
         assert_eq!(strip_site("某某范文网 - 卫生院工作计划"), "卫生院工作计划");
         assert_eq!(clean("Annual report.PDF"), "Annual report");
+        assert_eq!(clean("换内胎的过程记录【自行车吧】"), "换内胎的过程记录");
+        assert_eq!(
+            clean("关于做好防汛工作的通知 [转载]"),
+            "关于做好防汛工作的通知"
+        );
+        assert_eq!(
+            clean("【第4篇】村卫生室年度工作计划"),
+            "【第4篇】村卫生室年度工作计划"
+        );
+        assert_eq!(clean("短题【图】"), "短题【图】");
         assert_eq!(
             strip_site("我院举办2019年药学技能大赛  某省中医药研究院附属医院"),
             "我院举办2019年药学技能大赛"

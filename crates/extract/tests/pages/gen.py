@@ -1998,7 +1998,8 @@ page(
     url="http://bbs.chengnan.example.cn/thread-778-1-1.html",
     content_type="text/html",
     html_text=DZ_HTML,
-    meta=dict(title=DZ_TITLE, script="Hans", charset="gbk"),
+    # The first post's 发表于 date, not a user card's 注册时间.
+    meta=dict(title=DZ_TITLE, published="2023-03-12", script="Hans", charset="gbk"),
     articles=[art(DZ_TITLE, DZ_P1 + DZ_P2 + DZ_P3 + DZ_P4 + DZ_P5)],
     chrome=["本帖最后由", "发表于", "只看该作者", "倒序浏览", "使用道具", "举报", "注册时间", "积分", "中级会员",
             "晨跑的猫", "沙发", "板凳", "跑步是最便宜的快乐", "读书不是为了雄辩", "下载附件", "下载次数",
@@ -2075,10 +2076,9 @@ page(
     url="https://tieba.example.com/p/8123456789",
     content_type="text/html; charset=utf-8",
     html_text=TB_HTML,
-    # The title is left open: the <title> adds the board's name in 【】 and which form is
-    # right is the metadata's business, not this fixture's.
-    meta=dict(script="Hans", charset="utf-8"),
-    articles=[art(OMIT, [l for p in TB_P for l in p])],
+    # The <title> adds the board's name in 【】 after the thread's title: cut.
+    meta=dict(title="第一次自己换自行车内胎，记录一下过程", script="Hans", charset="utf-8"),
+    articles=[art("第一次自己换自行车内胎，记录一下过程", [l for p in TB_P for l in p])],
     chrome=["骑行的老周", "初级粉丝", "来自Android客户端", "1楼", "2023-04-08 09:40", "只看楼主", "贴吧热议榜",
             "贴吧协议", "回复贴"],
     must_contain=["收藏了，下次扎胎照着做", "楼主动手能力强"],
