@@ -8,7 +8,8 @@
 //!    lines count against, short unpunctuated lines cost a little.
 //! 3. Values are summed into every ancestor (one reverse pass); the element with the
 //!    highest sum is the content container: it holds the most prose for the least
-//!    furniture. Ties go to the deeper element.
+//!    furniture. Ties go to the deeper element. An `itemprop="articleBody"` element the
+//!    page marks once wins over a best element outside or around it.
 //! 4. Its blocks are output without chrome lines, link lists, the page headline and
 //!    sub-trees repeating an earlier sibling.
 
@@ -215,6 +216,15 @@ pub(crate) fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<usize>, Op
     if best_score <= 0.0 {
         return (vec![best], None);
     }
+    // The page marks its own article body: a best element outside it (a longer related
+    // story, a recommendation list) or around it (the body plus the furniture beside it)
+    // yields to it; one inside it is part of it and is kept as chosen.
+    if let Some(a) = marked_article(dom, blocks) {
+        let best_inside = best >= a && best < dom.end(a).max(a + 1);
+        if !best_inside {
+            return (vec![a], Some(a));
+        }
+    }
     if let Some(repeated) = repeated_siblings(dom, blocks, best) {
         return (repeated, Some(best));
     }
@@ -237,6 +247,33 @@ pub(crate) fn best_container(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<usize>, Op
         out.push(best);
     }
     (out, Some(best))
+}
+
+/// The one element the page marks as its article body (`itemprop="articleBody"`), when
+/// it holds at least [`rules::MARKED_ARTICLE_MIN`] of prose value. Two or more such
+/// elements (a list of teasers marked up as articles) mark nothing.
+fn marked_article(dom: &Dom<'_>, blocks: &[Block]) -> Option<usize> {
+    let mut found = None;
+    for i in 0..dom.nodes.len() {
+        let Some(e) = dom.element(i) else { continue };
+        if e.attr("itemprop").is_some_and(|v| {
+            v.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("articleBody"))
+        }) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    let a = found?;
+    let end = dom.end(a).max(a + 1);
+    let prose: f64 = blocks
+        .iter()
+        .filter(|b| (a..end).contains(&(b.owner as usize)))
+        .map(value)
+        .sum();
+    (prose >= rules::MARKED_ARTICLE_MIN).then_some(a)
 }
 
 /// Bodies split into repeated containers (one `<div class="card …">` per paragraph, a

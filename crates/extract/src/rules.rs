@@ -254,6 +254,9 @@ pub const SCORE_LEVELS: usize = 5;
 /// Siblings of the best container scoring at least this share of it join the content
 /// (readability's 0.2): bodies split by an ad or an inline widget.
 pub const SIBLING_SHARE: f64 = 0.2;
+/// Prose value an `itemprop="articleBody"` element needs to be taken as the content over
+/// the best-scoring element (about two sentences: an empty or teaser-only body is not).
+pub const MARKED_ARTICLE_MIN: f64 = 150.0;
 /// …and at least this absolute score (weight units, ≈ one sentence).
 pub const SIBLING_MIN: f64 = 30.0;
 /// How far up from the best element repeated same-class paragraph containers are looked for.
