@@ -46,13 +46,18 @@ pub fn sniff_not_html(bytes: &[u8]) -> Result<(), ExtractError> {
     Ok(())
 }
 
+/// UTF-16 in either byte order (decoded from the header's label, never sniffed as binary).
+fn is_utf16(enc: &'static Encoding) -> bool {
+    enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+}
+
 /// Whether the Content-Type header declares UTF-16 (its NUL bytes are text, so the
 /// binary sniff must not run on them).
 pub fn header_declares_utf16(content_type: Option<&str>) -> bool {
     content_type
         .and_then(charset_param)
         .and_then(|l| Encoding::for_label(l.as_bytes()))
-        .is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE)
+        .is_some_and(is_utf16)
 }
 
 /// Decodes the body. Never fails: undecodable bytes become U+FFFD and are counted.
@@ -148,7 +153,7 @@ fn choose(
     if let Some(label) = content_type.and_then(charset_param) {
         if let Some(enc) = Encoding::for_label(label.as_bytes()) {
             // UTF-16 declared by the header is honoured (only a meta cannot declare it).
-            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            if is_utf16(enc) {
                 return (enc, Some(label), "header", 0);
             }
             return (html_override(enc), Some(label), "header", 0);
@@ -165,7 +170,7 @@ fn choose(
 /// WHATWG: a page cannot declare itself UTF-16 in a meta (the meta is ASCII); such
 /// declarations mean UTF-8, and `x-user-defined` means windows-1252.
 fn html_override(enc: &'static Encoding) -> &'static Encoding {
-    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+    if is_utf16(enc) {
         UTF_8
     } else if enc == encoding_rs::X_USER_DEFINED {
         encoding_rs::WINDOWS_1252
