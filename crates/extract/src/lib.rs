@@ -101,10 +101,8 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
 /// The one parse of the page, after the script/style bodies nobody reads are dropped and
 /// the per-page caps are applied (`limits`).
 fn parse(text: &str) -> (scraper::Html, limits::Truncated) {
-    let stripped = rawtext::strip(text);
-    let text = stripped.as_deref().unwrap_or(text);
-    let (bounded, truncated) = limits::bound(text);
-    let html = scraper::Html::parse_document(bounded.as_deref().unwrap_or(text));
+    let (prepared, truncated) = limits::prepare(text);
+    let html = scraper::Html::parse_document(prepared.as_deref().unwrap_or(text));
     (html, truncated)
 }
 

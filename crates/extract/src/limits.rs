@@ -1,4 +1,5 @@
-//! Bounded cost per page: caps applied to the page text before the parse.
+//! The page text as the parser gets it: script and style bodies dropped (`rawtext`) and
+//! the per-page caps applied, in one linear scan.
 //!
 //! html5ever is linear in most inputs but not in all: its scope checks walk the stack of
 //! open elements (200k nested `<div>` took 183 s), its duplicate-attribute check compares
@@ -14,8 +15,10 @@
 //!   whose end tag is optional (`p`, `li`, `td`…) and void ones (`br`, `img`…) do not count;
 //! - attributes past [`MAX_ATTRS`] on one element are dropped.
 //!
-//! The scan follows the tokenizer as `rawtext` does: comments are skipped, quoted values may
-//! hold `>`, the contents of raw-text elements are not markup.
+//! The scan follows the tokenizer where it matters: comments are skipped, quoted values may
+//! hold `>`, the contents of raw-text elements are not markup and their end tags close
+//! nothing counted, `/>` closes an element only inside `<svg>`/`<math>` (`<div/>` opens a
+//! `div`, as browsers read it).
 
 use memchr::{memchr, memmem};
 use serde::{Deserialize, Serialize};
@@ -111,12 +114,13 @@ fn nests(name: &[u8]) -> bool {
     !NOT_NESTING.iter().any(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// The page with the caps applied (`None` when nothing was cut) and what was cut.
-pub fn bound(s: &str) -> (Option<String>, Truncated) {
-    bound_with(s, MAX_ELEMENTS, MAX_OPEN_DEPTH, MAX_ATTRS)
+/// The page as the parser gets it (`None` when nothing was removed) and what the caps cut:
+/// script and style bodies dropped (`rawtext`) and the caps applied, in one scan.
+pub fn prepare(s: &str) -> (Option<String>, Truncated) {
+    prepare_with(s, MAX_ELEMENTS, MAX_OPEN_DEPTH, MAX_ATTRS)
 }
 
-fn bound_with(
+fn prepare_with(
     s: &str,
     max_elements: usize,
     max_depth: usize,
@@ -125,19 +129,20 @@ fn bound_with(
     let b = s.as_bytes();
     let mut cut = Truncated::default();
     let mut out: Option<String> = None;
-    // `s[..copied]` (minus what was dropped) is already in `out`.
+    // `s[..copied]` (minus what was dropped) is already in `out`; drops only move forward.
     let mut copied = 0usize;
+    let mut remove = |from: usize, to: usize| {
+        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+        o.push_str(&s[copied..from]);
+        copied = to;
+    };
     let mut elements = 0usize;
     let mut depth = 0usize;
     // Start tags dropped for depth whose end tags are still to come.
     let mut excess = 0usize;
+    // Open `<svg>`/`<math>`: only there does `/>` close an element.
+    let mut foreign = 0usize;
     let mut i = 0usize;
-    // Drops `s[from..to]`, keeping what came before.
-    let skip = |out: &mut Option<String>, copied: &mut usize, from: usize, to: usize| {
-        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-        o.push_str(&s[*copied..from]);
-        *copied = to;
-    };
     while let Some(off) = memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &b[lt + 1..];
@@ -164,63 +169,73 @@ fn bound_with(
         let Some(gt) = start_tag_end(b, name_at + name_len) else {
             break;
         };
+        i = gt + 1;
         if closing {
+            if is_foreign_root(name) {
+                foreign = foreign.saturating_sub(1);
+            }
             if nests(name) {
                 if excess > 0 {
                     excess -= 1;
-                    skip(&mut out, &mut copied, lt, gt + 1);
+                    remove(lt, gt + 1);
                 } else {
                     depth = depth.saturating_sub(1);
                 }
             }
-            i = gt + 1;
             continue;
         }
         let kind = Kind::of(name);
-        let self_closing = gt > lt + 1 && b[gt - 1] == b'/';
+        let self_closing = foreign > 0 && b[gt - 1] == b'/';
         let opens = kind == Kind::Other && nests(name) && !self_closing;
         if opens && depth >= max_depth {
             excess += 1;
             cut.depth += 1;
-            skip(&mut out, &mut copied, lt, gt + 1);
-            i = gt + 1;
+            remove(lt, gt + 1);
             continue;
         }
         // Only kept start tags count (a dropped one costs the parser nothing).
         elements += 1;
         if elements > max_elements {
             cut.bytes = (b.len() - lt) as u64;
-            skip(&mut out, &mut copied, lt, b.len());
+            remove(lt, b.len());
             break;
         }
         if kind == Kind::Plaintext {
             break;
-        }
-        let mut next = gt + 1;
-        if opens {
-            depth += 1;
-        } else if kind != Kind::Other {
-            // Raw text: its content is not markup; resume after its end tag.
-            match end_tag(b, gt + 1, name) {
-                Some(e) => next = e,
-                None => break,
-            }
         }
         // A tag long enough to hold more than `max_attrs` attributes: count them.
         let attrs_from = name_at + name_len;
         if gt - attrs_from > 2 * max_attrs {
             if let Some((keep_to, dropped)) = attrs_past(b, attrs_from, gt, max_attrs) {
                 cut.attributes += dropped as u64;
-                skip(&mut out, &mut copied, keep_to, gt);
+                remove(keep_to, gt);
             }
         }
-        i = next;
+        if opens {
+            depth += 1;
+            if is_foreign_root(name) {
+                foreign += 1;
+            }
+        } else if kind != Kind::Other {
+            // Raw text: its content is not markup, and its end tag closes nothing counted.
+            let Some(end) = end_tag(b, gt + 1, name) else {
+                break;
+            };
+            if kind.body_unread(&b[attrs_from..gt]) && end > gt + 1 {
+                remove(gt + 1, end);
+            }
+            i = end + 2;
+        }
     }
     let out = out.map(|mut o| {
         o.push_str(&s[copied.min(s.len())..]);
         o
     });
     (out, cut)
+}
+
+fn is_foreign_root(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math")
 }
 
 /// Where the `max`-th attribute of the tag whose attributes span `b[from..gt]` ends, and how
@@ -277,13 +292,13 @@ mod tests {
     fn normal_pages_are_left_alone() {
         let page = "<html><head><title>a<b</title></head><body><div class=\"x\" id=y>\
                     <p>一<p>二<ul><li>三<li>四</ul><br><img src=a.png></div><!-- <div><div> --></body></html>";
-        assert_eq!(bound_with(page, 100, 3, 4), (None, Truncated::default()));
+        assert_eq!(prepare_with(page, 100, 3, 4), (None, Truncated::default()));
     }
 
     #[test]
     fn deep_nesting_is_flattened_and_text_kept() {
         let page = format!("{}正文{}", "<div>".repeat(10), "</div>".repeat(10));
-        let (out, cut) = bound_with(&page, 100, 4, 64);
+        let (out, cut) = prepare_with(&page, 100, 4, 64);
         assert_eq!(
             out.as_deref(),
             Some("<div><div><div><div>正文</div></div></div></div>")
@@ -292,15 +307,30 @@ mod tests {
     }
 
     #[test]
+    fn raw_text_end_tags_and_self_closing_divs_do_not_escape_the_depth_cap() {
+        // `</title>` closes nothing counted; `<div/>` opens a div (as browsers read it).
+        let page = "<div><title>t</title>".repeat(10);
+        assert_eq!(prepare_with(&page, 1000, 4, 64).1.depth, 6);
+        let page = "<div/>".repeat(10);
+        assert_eq!(prepare_with(&page, 1000, 4, 64).1.depth, 6);
+        // Inside <svg>, `/>` closes: a drawing of many paths is not deep.
+        let page = format!("<svg>{}</svg><div>x</div>", "<path d=\"M0 0\"/>".repeat(50));
+        assert_eq!(
+            prepare_with(&page, 1000, 4, 64),
+            (None, Truncated::default())
+        );
+    }
+
+    #[test]
     fn optional_end_tags_do_not_count_as_depth() {
         let page = "<p>a".repeat(50) + "<div><div>b</div></div>";
-        assert_eq!(bound_with(&page, 1000, 3, 64).0, None);
+        assert_eq!(prepare_with(&page, 1000, 3, 64).0, None);
     }
 
     #[test]
     fn pages_past_the_element_cap_are_cut() {
         let page = "<td>1</td>".repeat(10);
-        let (out, cut) = bound_with(&page, 3, 512, 64);
+        let (out, cut) = prepare_with(&page, 3, 512, 64);
         assert_eq!(out.as_deref(), Some("<td>1</td><td>1</td><td>1</td>"));
         assert_eq!(cut.bytes, 70);
     }
@@ -309,7 +339,7 @@ mod tests {
     fn attributes_past_the_cap_are_dropped() {
         let attrs: Vec<String> = (0..20).map(|i| format!("a{i}=\"v>{i}\"")).collect();
         let page = format!("<div {}>文本</div>", attrs.join(" "));
-        let (out, cut) = bound_with(&page, 100, 512, 5);
+        let (out, cut) = prepare_with(&page, 100, 512, 5);
         assert_eq!(
             out.as_deref(),
             Some("<div a0=\"v>0\" a1=\"v>1\" a2=\"v>2\" a3=\"v>3\" a4=\"v>4\">文本</div>")

@@ -1,10 +1,11 @@
-//! Drops the bodies of `<script>` and `<style>` elements before the parse.
+//! The bodies of `<script>` and `<style>` elements, dropped before the parse by the one
+//! pre-parse scan (`limits::prepare`); this module knows the raw-text elements.
 //!
 //! On the news benchmark more than half of all bytes are script and style text, which
 //! the extractor never reads (their elements are skipped with their subtree) but which
-//! html5ever would still tokenize and copy into text nodes. Removing the bodies with one
-//! `memchr` scan costs a fraction of what the parser spends on them. JSON-LD scripts
-//! (any `type` containing `json`) are kept: metadata and content read them.
+//! html5ever would still tokenize and copy into text nodes. Removing the bodies in the
+//! `memchr` scan the caps make anyway costs a fraction of what the parser spends on them.
+//! JSON-LD scripts (any `type` containing `json`) are kept: metadata and content read them.
 //!
 //! The scan follows the tokenizer where it matters: comments are skipped, quoted
 //! attribute values may contain `>`, the contents of RCDATA/RAWTEXT elements (`title`,
@@ -13,67 +14,6 @@
 //! `<plaintext>`) leaves the rest of the page untouched.
 
 use memchr::{memchr, memchr3, memmem};
-
-/// The page with script/style bodies removed, or `None` when there was nothing to remove.
-pub fn strip(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out: Option<String> = None;
-    // `s[..copied]` (minus what was dropped) is already in `out`.
-    let mut copied = 0usize;
-    let mut i = 0usize;
-    while let Some(off) = memchr(b'<', &b[i..]) {
-        let lt = i + off;
-        let rest = &b[lt + 1..];
-        if let Some(after) = rest.strip_prefix(b"!--") {
-            match memmem::find(after, b"-->") {
-                Some(e) => {
-                    i = lt + 4 + e + 3;
-                    continue;
-                }
-                None => break,
-            }
-        }
-        let name_len = rest
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .count();
-        if name_len == 0 {
-            i = lt + 1;
-            continue;
-        }
-        let name = &rest[..name_len];
-        let kind = Kind::of(name);
-        if kind == Kind::Plaintext {
-            break;
-        }
-        let Some(gt) = start_tag_end(b, lt + 1 + name_len) else {
-            break;
-        };
-        let body = gt + 1;
-        if kind == Kind::Other {
-            i = body;
-            continue;
-        }
-        let Some(end) = end_tag(b, body, name) else {
-            break;
-        };
-        let drop = match kind {
-            Kind::Script => !contains_ignore_case(&b[lt + 1 + name_len..gt], b"json"),
-            Kind::Style => true,
-            _ => false,
-        };
-        if drop && end > body {
-            let o = out.get_or_insert_with(|| String::with_capacity(s.len() / 2));
-            o.push_str(&s[copied..body]);
-            copied = end;
-        }
-        i = end + 2;
-    }
-    out.map(|mut o| {
-        o.push_str(&s[copied..]);
-        o
-    })
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -86,6 +26,16 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// Whether the body of this raw-text element is never read, given its start tag's
+    /// attributes: scripts (except JSON ones: JSON-LD is read) and styles.
+    pub(crate) fn body_unread(self, attrs: &[u8]) -> bool {
+        match self {
+            Kind::Script => !contains_ignore_case(attrs, b"json"),
+            Kind::Style => true,
+            _ => false,
+        }
+    }
+
     pub(crate) fn of(name: &[u8]) -> Kind {
         const OPAQUE: [&[u8]; 7] = [
             b"title",
@@ -147,7 +97,10 @@ fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::strip;
+    /// What the one pre-parse scan makes of a page that reaches no cap.
+    fn strip(s: &str) -> Option<String> {
+        crate::limits::prepare(s).0
+    }
 
     #[test]
     fn drops_script_and_style_bodies_only() {
