@@ -10,7 +10,6 @@ mod support;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// A local port nobody listens on (bound, then released).
@@ -32,6 +31,19 @@ fn migrate(port: u16, schema: &str, wait: u64) -> tokio::process::Command {
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     cmd
+}
+
+/// Waits (at most 60 s) for `child` to exit; its status, stdout and stderr.
+async fn finish(
+    child: tokio::process::Child,
+    timeout_msg: &str,
+) -> (std::process::ExitStatus, String, String) {
+    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect(timeout_msg)
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status, text(&out.stdout), text(&out.stderr))
 }
 
 /// After `delay`, forwards connections on `port` to the real service on `target`.
@@ -56,21 +68,10 @@ async fn forward_later(port: u16, target: u16, delay: Duration) -> tokio::task::
 async fn migrate_waits_for_a_database_that_comes_up_late() {
     let port = free_port().await;
     let schema = support::unique("t_startup");
-    let mut child = migrate(port, &schema, 60).spawn().unwrap();
+    let child = migrate(port, &schema, 60).spawn().unwrap();
     // The database "starts" 2 s later: a forwarder to the real one appears on the port.
     let forward = forward_later(port, 5432, Duration::from_secs(2)).await;
-    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
-        .await
-        .expect("migrate did not finish once the database was up")
-        .unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .await
-        .unwrap();
+    let (status, _, err) = finish(child, "migrate did not finish once the database was up").await;
     forward.abort();
     assert!(status.success(), "migrate failed: {err}");
     assert!(
@@ -108,7 +109,7 @@ async fn migrate_gives_up_when_the_wait_is_spent() {
 async fn enqueue_waits_for_a_broker_that_comes_up_late() {
     let port = free_port().await;
     let prefix = support::unique("t_startup");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
         .args(["enqueue", "--prefix", &prefix, "--startup-wait", "60"])
         .args([
             "--amqp-url",
@@ -122,25 +123,7 @@ async fn enqueue_waits_for_a_broker_that_comes_up_late() {
         .spawn()
         .unwrap();
     let forward = forward_later(port, 5672, Duration::from_secs(2)).await;
-    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
-        .await
-        .expect("enqueue did not finish once the broker was up")
-        .unwrap();
-    let (mut out, mut err) = (String::new(), String::new());
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .await
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .await
-        .unwrap();
+    let (status, out, err) = finish(child, "enqueue did not finish once the broker was up").await;
     forward.abort();
     assert!(status.success(), "enqueue failed: {err}");
     assert!(out.contains("confirmed 2 of 2"), "{out}");

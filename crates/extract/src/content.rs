@@ -178,12 +178,7 @@ fn scores(dom: &Dom<'_>, blocks: &[Block]) -> (Vec<f64>, Vec<f64>) {
         }
     }
     // Sub-tree link weight, for the link density of a candidate.
-    for i in (1..n).rev() {
-        let p = dom.nodes[i].parent as usize;
-        if p != i {
-            link[p] += link[i];
-        }
-    }
+    dom::roll_up(&dom.nodes, &mut link, |a, b| a + b);
     (score, link)
 }
 
@@ -289,12 +284,7 @@ fn repeated_siblings(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Vec
             *s += value(b);
         }
     }
-    for i in (1..n).rev() {
-        let p = dom.nodes[i].parent as usize;
-        if p != i {
-            sum[p] += sum[i];
-        }
-    }
+    dom::roll_up(&dom.nodes, &mut sum, |a, b| a + b);
     let signature = |i: usize| -> Option<(&str, &str)> {
         let e = dom.element(i)?;
         let class = e.attr("class").unwrap_or("").trim();

@@ -320,13 +320,19 @@ fn subtree_weights(nodes: &[Node<'_>]) -> Vec<u32> {
             w[i] = weight(t);
         }
     }
-    for i in (1..nodes.len()).rev() {
+    roll_up(nodes, &mut w, u32::saturating_add);
+    w
+}
+
+/// Adds every node's value into its parent's, children first (pre-order puts every parent
+/// before its children), so `v[i]` becomes the sum over `i`'s sub-tree.
+pub fn roll_up<T: Copy>(nodes: &[Node<'_>], v: &mut [T], add: impl Fn(T, T) -> T) {
+    for i in (1..nodes.len().min(v.len())).rev() {
         let p = nodes[i].parent as usize;
-        if p != i {
-            w[p] = w[p].saturating_add(w[i]);
+        if p != i && p < v.len() {
+            v[p] = add(v[p], v[i]);
         }
     }
-    w
 }
 
 /// Text weight: ASCII letters/digits and other visible characters count 1, CJK

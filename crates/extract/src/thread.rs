@@ -21,7 +21,7 @@
 //! lines) are dropped by the caller.
 
 use super::content::{link_heavy, Block};
-use super::dom::{Dom, Kind, Tag};
+use super::dom::{roll_up, Dom, Kind, Tag};
 use super::{hant, rules};
 
 /// A detected thread.
@@ -200,14 +200,9 @@ fn sums(dom: &Dom<'_>, blocks: &[Block]) -> Sums {
             prose[o] += prose_value(b);
         }
     }
-    for i in (1..n).rev() {
-        let p = dom.nodes[i].parent as usize;
-        if p != i && p < n {
-            prose[p] += prose[i];
-            text[p] = text[p].saturating_add(text[i]);
-            evidence[p] = evidence[p].saturating_add(evidence[i]);
-        }
-    }
+    roll_up(&dom.nodes, &mut prose, |a, b| a + b);
+    roll_up(&dom.nodes, &mut text, u32::saturating_add);
+    roll_up(&dom.nodes, &mut evidence, u32::saturating_add);
     Sums {
         prose,
         text,
@@ -421,6 +416,18 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    /// The whole pipeline on one page.
+    fn extract_html(html: &str) -> crate::Report {
+        crate::extract(
+            &crate::Input {
+                bytes: html.as_bytes(),
+                ..Default::default()
+            },
+            &crate::Options::default(),
+        )
+        .unwrap()
+    }
+
     const LONG: &str = "小区门口的路灯坏了快一个月，晚上接孩子放学一片漆黑，希望物业尽快安排人来修一下，大家觉得呢？";
     const REPLY: &str = "我也发现了，上周已经给物业打过电话，说是线路老化要等材料。";
 
@@ -481,14 +488,7 @@ mod tests {
         assert_eq!(got[1], REPLY);
         assert_eq!(got[2], "顶");
         // End to end: every post body, none of the chrome.
-        let r = crate::extract(
-            &crate::Input {
-                bytes: html.as_bytes(),
-                ..Default::default()
-            },
-            &crate::Options::default(),
-        )
-        .unwrap();
+        let r = extract_html(&html);
         let text = &r.articles[0].main_text;
         assert!(text.contains(REPLY) && text.contains("顶"), "{text}");
         for chrome in ["发表于", "积分", "沙发", "签名", "举报", "老邻居"] {
@@ -537,14 +537,7 @@ mod tests {
             item(3, "希望早点修好，晚上走路太不安全了。")
         );
         assert_eq!(bodies(&html), None);
-        let r = crate::extract(
-            &crate::Input {
-                bytes: html.as_bytes(),
-                ..Default::default()
-            },
-            &crate::Options::default(),
-        )
-        .unwrap();
+        let r = extract_html(&html);
         assert!(!r.articles[0].main_text.contains("线路老化"));
     }
 

@@ -184,12 +184,11 @@ fn just_before_content(page: &Page, span: Option<(usize, usize)>) -> Option<Publ
         from += 1;
     }
     let window = page.text.get(from..start)?;
-    let re = ANY_DATE.as_ref()?;
-    let found: Vec<Published> = re
+    ANY_DATE
+        .as_ref()?
         .captures_iter(window)
         .filter_map(|c| from_caps(&c, false))
-        .collect();
-    found.into_iter().last()
+        .last()
 }
 
 /// A date in a URL's path or query: `/2024/0517/`, `/20240520/`, `t20240520_123.html`,
@@ -419,6 +418,23 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    /// `published` for a page whose text is `text` and whose content starts at `正文`.
+    fn published_before_body(text: &str, title: Option<&str>) -> Option<Published> {
+        let page = Page {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        let start = text.find("正文").unwrap();
+        published(
+            &page,
+            Some((start, text.len())),
+            &Body::default(),
+            title,
+            None,
+            false,
+        )
+    }
+
     fn d(s: &str) -> Option<(String, Option<String>)> {
         parse_first(s).map(|p| (p.date, p.time))
     }
@@ -527,37 +543,11 @@ mod tests {
     fn unlabeled_date_just_before_the_content() {
         let text =
             "导航 2020-01-01 某栏目\n一则不同于标题的大字标题\n2023-06-07 09:30\n正文第一段。\n";
-        let page = Page {
-            text: text.to_owned(),
-            ..Default::default()
-        };
-        let start = text.find("正文").unwrap();
-        let p = published(
-            &page,
-            Some((start, text.len())),
-            &Body::default(),
-            Some("页面标题"),
-            None,
-            false,
-        )
-        .unwrap();
+        let p = published_before_body(text, Some("页面标题")).unwrap();
         assert_eq!(p.date, "2023-06-07");
         // Far above the content (a ticker, a sidebar) is not the page's date.
         let far = format!("2020-01-01 {}\n正文第一段。\n", "栏目".repeat(300));
-        let page = Page {
-            text: far.clone(),
-            ..Default::default()
-        };
-        let start = far.find("正文").unwrap();
-        let p = published(
-            &page,
-            Some((start, far.len())),
-            &Body::default(),
-            None,
-            None,
-            false,
-        );
-        assert_eq!(p, None);
+        assert_eq!(published_before_body(&far, None), None);
     }
 
     #[test]
@@ -579,20 +569,7 @@ mod tests {
     fn byline_date_under_headline() {
         let text =
             "首页 2023-01-01\n托育点投入使用\n2023-09-02 08:15　来源：城市晚报\n正文第一段。\n";
-        let page = Page {
-            text: text.to_owned(),
-            ..Default::default()
-        };
-        let start = text.find("正文").unwrap();
-        let p = published(
-            &page,
-            Some((start, text.len())),
-            &Body::default(),
-            Some("托育点投入使用"),
-            None,
-            false,
-        )
-        .unwrap();
+        let p = published_before_body(text, Some("托育点投入使用")).unwrap();
         assert_eq!(p.date, "2023-09-02");
         assert_eq!(p.time.as_deref(), Some("2023-09-02T08:15:00+08:00"));
     }
