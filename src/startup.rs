@@ -5,6 +5,11 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
+
+use crate::config::BrokerArgs;
+use crate::queue;
+
 /// First and longest pause between two tries.
 const WAIT_MIN: Duration = Duration::from_millis(500);
 const WAIT_MAX: Duration = Duration::from_secs(5);
@@ -63,4 +68,21 @@ where
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Connects to the broker, retrying for up to `budget` while it is starting or its name
+/// does not resolve yet (a container network reloading its DNS). Bad credentials look the
+/// same from here; the budget bounds them too. Nothing has been sent, so retrying is safe.
+pub async fn connect_broker(
+    broker: &BrokerArgs,
+    budget: Duration,
+) -> anyhow::Result<lapin::Connection> {
+    with_startup_wait("rabbitmq", budget, |_| true, || queue::connect(broker))
+        .await
+        .with_context(|| {
+            format!(
+                "connecting to the broker (waited up to {}s)",
+                budget.as_secs()
+            )
+        })
 }

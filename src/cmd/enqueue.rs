@@ -9,7 +9,7 @@ use anyhow::Context;
 use lapin::BasicProperties;
 use report_ingest::config::BrokerArgs;
 use report_ingest::queue::{self, publisher::PUBLISH_WINDOW, Names, Publisher};
-use report_ingest::startup::{with_startup_wait, StartupWait};
+use report_ingest::startup::{connect_broker, StartupWait};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,21 +72,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
 
     let names = Names::new(&args.broker.prefix);
-    // The broker may still be starting, or its name not resolvable yet (a container
-    // network reloading its DNS): nothing has been published, so trying again is safe.
-    let conn = with_startup_wait(
-        "rabbitmq",
-        args.wait.budget(),
-        |_| true,
-        || queue::connect(&args.broker),
-    )
-    .await
-    .with_context(|| {
-        format!(
-            "connecting to the broker (waited up to {}s)",
-            args.wait.seconds
-        )
-    })?;
+    let conn = connect_broker(&args.broker, args.wait.budget()).await?;
     let publisher = Publisher::new(&conn).await?;
     queue::declare(publisher.channel(), &names, &args.retry_delays)
         .await

@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::Context;
 use report_ingest::config::BrokerArgs;
 use report_ingest::ops::events::{self, TailOptions};
-use report_ingest::queue::{self, Names};
-use report_ingest::startup::{with_startup_wait, StartupWait};
+use report_ingest::queue::Names;
+use report_ingest::startup::{connect_broker, StartupWait};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,19 +54,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn tail(a: TailArgs) -> anyhow::Result<()> {
-    let conn = with_startup_wait(
-        "rabbitmq",
-        a.wait.budget(),
-        |_| true,
-        || queue::connect(&a.broker),
-    )
-    .await
-    .with_context(|| {
-        format!(
-            "connecting to the broker (waited up to {}s)",
-            a.wait.seconds
-        )
-    })?;
+    let conn = connect_broker(&a.broker, a.wait.budget()).await?;
     let names = Names::new(&a.broker.prefix);
     let idle_timeout = match a.timeout {
         Some(s) if s.is_finite() && s >= 0.0 => Some(std::time::Duration::from_secs_f64(s)),

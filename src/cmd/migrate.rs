@@ -4,7 +4,7 @@
 use anyhow::Context;
 use report_ingest::config::{BrokerArgs, DbArgs};
 use report_ingest::queue::{self, Names};
-use report_ingest::startup::{with_startup_wait, StartupWait};
+use report_ingest::startup::{connect_broker, with_startup_wait, StartupWait};
 use report_ingest::store::{migrate, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
@@ -61,21 +61,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let names = Names::new(&args.broker.prefix);
-    // A refused or reset connection is the broker starting; bad credentials are not
-    // worth waiting for but look the same from here, so the budget bounds both.
-    let conn = with_startup_wait(
-        "rabbitmq",
-        budget,
-        |_| true,
-        || queue::connect(&args.broker),
-    )
-    .await
-    .with_context(|| {
-        format!(
-            "connecting to RabbitMQ (waited up to {}s)",
-            args.wait.seconds
-        )
-    })?;
+    let conn = connect_broker(&args.broker, budget).await?;
     let channel = conn
         .create_channel()
         .await
