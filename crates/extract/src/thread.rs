@@ -170,7 +170,20 @@ struct Sums {
     skipped: Vec<bool>,
 }
 
-fn sums(dom: &Dom<'_>, blocks: &[Block]) -> Sums {
+/// Per block: is it a forum line, is it a post header's date-time line? (Judged once.)
+fn marks(blocks: &[Block]) -> Vec<(bool, bool)> {
+    blocks
+        .iter()
+        .map(|b| {
+            (
+                forum_line(&b.text, b.weight),
+                b.weight <= rules::FORUM_LINE_MAX && rules::FORUM_DATETIME.is_match(&b.text),
+            )
+        })
+        .collect()
+}
+
+fn sums(dom: &Dom<'_>, blocks: &[Block], marks: &[(bool, bool)]) -> Sums {
     let n = dom.nodes.len();
     let mut skipped = vec![false; n];
     for i in 0..n {
@@ -181,13 +194,11 @@ fn sums(dom: &Dom<'_>, blocks: &[Block]) -> Sums {
     let mut prose = vec![0f64; n];
     let mut text = vec![0u32; n];
     let mut evidence = vec![0u32; n];
-    for b in blocks {
+    for (b, &(forum, dated)) in blocks.iter().zip(marks) {
         let o = b.owner as usize;
         if o >= n {
             continue;
         }
-        let forum = forum_line(&b.text, b.weight);
-        let dated = b.weight <= rules::FORUM_LINE_MAX && rules::FORUM_DATETIME.is_match(&b.text);
         if forum || dated {
             evidence[o] += 1;
         }
@@ -217,7 +228,15 @@ pub fn detect(dom: &Dom<'_>, blocks: &[Block], best: usize) -> Option<Thread> {
     if best >= n || blocks.is_empty() {
         return None;
     }
-    let s = sums(dom, blocks);
+    // Every post counted as a thread's needs a forum or date-time line of its own outside
+    // its body: a page with fewer such lines than THREAD_MIN_POSTS is no thread, and the
+    // structural work below (run on every page) is skipped.
+    let marks = marks(blocks);
+    let evidence = marks.iter().filter(|&&(f, d)| f || d).count();
+    if evidence < rules::THREAD_MIN_POSTS {
+        return None;
+    }
+    let s = sums(dom, blocks, &marks);
     let mut found: Option<(f64, Vec<usize>)> = None;
     let mut consider = |cand: Option<(f64, Vec<usize>)>| {
         if let Some((score, bodies)) = cand {
