@@ -4,8 +4,7 @@
 
 mod support;
 
-use lapin::options::{BasicGetOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
+use lapin::options::BasicGetOptions;
 use report_ingest::queue::{self, parse_message, Names};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,18 +42,7 @@ async fn enqueue_from_a_file_confirms_every_line_and_skips_junk() {
         .await
         .unwrap();
     let ch = conn.create_channel().await.unwrap();
-    let q = ch
-        .queue_declare(
-            &names.urls,
-            QueueDeclareOptions {
-                passive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(q.message_count(), 2001);
+    assert_eq!(support::queue_depth(&ch, &names.urls).await, 2001);
     let m = ch
         .basic_get(&names.urls, BasicGetOptions { no_ack: true })
         .await

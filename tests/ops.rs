@@ -8,8 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
-use lapin::options::{BasicGetOptions, ConfirmSelectOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
+use lapin::options::{BasicGetOptions, ConfirmSelectOptions};
 use lapin::{BasicProperties, Channel, Connection};
 use report_ingest::queue::consumer::{header_str, header_table, header_u64};
 use report_ingest::queue::names::headers;
@@ -49,17 +48,7 @@ async fn run(names: &Names, args: &[&str]) -> (bool, String, String) {
 }
 
 async fn depth(ch: &Channel, queue: &str) -> u32 {
-    ch.queue_declare(
-        queue,
-        QueueDeclareOptions {
-            passive: true,
-            ..Default::default()
-        },
-        FieldTable::default(),
-    )
-    .await
-    .unwrap()
-    .message_count()
+    support::queue_depth(ch, queue).await
 }
 
 /// One dead letter as the worker writes it: JSON body, reason/attempts/host/time headers.

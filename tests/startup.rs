@@ -137,16 +137,5 @@ async fn enqueue_waits_for_a_broker_that_comes_up_late() {
         .await
         .unwrap();
     let ch = conn.create_channel().await.unwrap();
-    let q = ch
-        .queue_declare(
-            &names.urls,
-            lapin::options::QueueDeclareOptions {
-                passive: true,
-                ..Default::default()
-            },
-            lapin::types::FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(q.message_count(), 2);
+    assert_eq!(support::queue_depth(&ch, &names.urls).await, 2);
 }

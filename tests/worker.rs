@@ -230,18 +230,7 @@ impl Env {
     }
 
     async fn queue_len(&self, queue: &str) -> u32 {
-        self.channel
-            .queue_declare(
-                queue,
-                QueueDeclareOptions {
-                    passive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap()
-            .message_count()
+        support::queue_depth(&self.channel, queue).await
     }
 }
 
