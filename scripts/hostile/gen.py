@@ -30,7 +30,9 @@ def pages():
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else '.'
+    if len(sys.argv) != 2 or sys.argv[1].startswith('-'):
+        sys.exit(__doc__.strip())
+    out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, text in pages().items():
         data = text.encode()
