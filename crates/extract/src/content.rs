@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use super::dom::{self, Dom, Kind, Tag};
-use super::{rules, thread};
+use super::{attach, rules, thread};
 
 /// One line of text.
 #[derive(Debug, Clone)]
@@ -53,6 +53,8 @@ pub struct Content {
     pub tables: Vec<Vec<Vec<String>>>,
     /// The page headline (first `<h1>`), used as a title fallback.
     pub headline: Option<String>,
+    /// The content containers as arena index ranges `start..end`, in document order.
+    pub ranges: Vec<(usize, usize)>,
 }
 
 /// Extracts the main content of the page.
@@ -86,6 +88,16 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         if link_heavy(b) {
             continue;
         }
+        // `附件：` over a list of file links: the files are the report's attachments
+        // (`attach.rs`), their links are no text, and the label alone says nothing.
+        if attach::is_label_line(&b.text, b.weight)
+            && blocks.get(k + 1).is_none_or(|next| {
+                let no = next.owner as usize;
+                link_heavy(next) || !ranges.iter().any(|&(lo, hi)| no >= lo && no < hi)
+            })
+        {
+            continue;
+        }
         if thread
             .as_ref()
             .is_some_and(|t| t.skipped(o) || thread::forum_line(&b.text, b.weight))
@@ -111,6 +123,7 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         lines,
         tables,
         headline,
+        ranges,
     };
     json_ld_fallback(dom, &mut content);
     content

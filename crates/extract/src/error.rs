@@ -12,11 +12,13 @@ pub enum ExtractError {
     Empty(Box<EmptyPage>),
 }
 
-/// What a page rejected as empty still tells: its metadata and what the caps cut.
+/// What a page rejected as empty still tells: its metadata, what the caps cut, and the
+/// files it attaches (a notice whose body is only `附件：…pdf`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmptyPage {
     pub metadata: crate::metadata::Metadata,
     pub truncated: crate::limits::Truncated,
+    pub attachments: Vec<crate::model::Attachment>,
 }
 
 impl ExtractError {

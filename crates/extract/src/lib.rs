@@ -3,6 +3,7 @@
 //! No IO, no async, no clock, no global mutable state; deterministic.
 //! Rules are precompiled once (`LazyLock`) in [`rules`].
 
+mod attach;
 mod charset;
 mod chrome;
 mod content;
@@ -22,16 +23,18 @@ mod split;
 mod thread;
 
 pub use error::{EmptyPage, ExtractError};
-pub use model::{Article, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report};
+pub use model::{
+    Article, Attachment, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report,
+};
 
 /// Bumped whenever extraction output may change; stored with every report so `replay`
 /// can select reports made by older versions.
-pub const EXTRACTOR_VERSION: &str = "0.6.0";
+pub const EXTRACTOR_VERSION: &str = "0.7.0";
 
 /// Extracts the report from one page.
 ///
 /// size guard → not-HTML sniff → charset → script/style bodies dropped → parse once → chrome sub-trees → main content
-/// → articles (篇N) → pagination → metadata, outline and figures per article.
+/// → attachments → articles (篇N) → pagination → metadata, outline and figures per article.
 pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError> {
     let bytes = &input.bytes[..input.bytes.len().min(opts.max_bytes)];
     if !charset::header_declares_utf16(input.content_type) {
@@ -44,14 +47,17 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     let chrome = chrome::mark(&dom);
     let content = content::extract(&dom, &chrome);
     let headline = content.headline.clone();
+    let (attachments, cut) = attach::attachments(&dom, &chrome, &content.ranges, input.url);
+    truncated.attachments += cut;
     let pagination = split::pagination(&dom, input.url);
     let drafts = split::articles(content);
     if drafts.iter().all(|d| d.main_text.trim().is_empty()) {
-        // Still say what the page shows of itself (title, date, source).
+        // Still say what the page shows of itself (title, date, source, attached files).
         let metadata = metadata::metadata(&html, input.url, &[]);
         return Err(ExtractError::Empty(Box::new(EmptyPage {
             metadata,
             truncated,
+            attachments,
         })));
     }
     let mut articles: Vec<Article> = drafts
@@ -90,6 +96,7 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
         period: meta.period,
         script: meta.script,
         articles,
+        attachments,
         pagination,
         error: None,
         charset_info: decoded.info,
@@ -134,9 +141,11 @@ pub fn rejected(input: &Input<'_>, err: &ExtractError) -> Report {
             let EmptyPage {
                 metadata: meta,
                 truncated,
+                attachments,
             } = (**page).clone();
             Report {
                 truncated,
+                attachments,
                 title: meta.title,
                 published: meta.published,
                 published_time: meta.published_time,

@@ -35,6 +35,10 @@ pub const MAX_ATTRS: usize = 256;
 pub const MAX_FIGURES: usize = 5_000;
 /// Characters kept of a title.
 pub const MAX_TITLE_CHARS: usize = 1_000;
+/// Attachments listed per page (a report attaches a handful; a download index a few dozen).
+pub const MAX_ATTACHMENTS: usize = 1_000;
+/// Characters kept of an attachment's name.
+pub const MAX_ATTACHMENT_NAME_CHARS: usize = 300;
 
 /// What the caps cut from one page (all zero, and left out of the JSON, for normal pages).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +55,9 @@ pub struct Truncated {
     /// Figures not listed past [`MAX_FIGURES`] per article.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub figures: u64,
+    /// Attachments not listed past [`MAX_ATTACHMENTS`] per page.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attachments: u64,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]
@@ -67,9 +74,14 @@ impl Truncated {
 
 /// `title` cut to [`MAX_TITLE_CHARS`] characters.
 pub fn cap_title(title: String) -> String {
-    match title.char_indices().nth(MAX_TITLE_CHARS) {
-        Some((at, _)) => title[..at].to_owned(),
-        None => title,
+    cap_chars(title, MAX_TITLE_CHARS)
+}
+
+/// `s` cut to `max` characters.
+pub(crate) fn cap_chars(s: String, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => s[..at].to_owned(),
+        None => s,
     }
 }
 

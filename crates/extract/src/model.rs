@@ -89,6 +89,19 @@ pub struct Article {
     pub tables: Vec<Vec<Vec<String>>>,
 }
 
+/// A file the page offers with the report: a link in the content, or in the `附件` block
+/// next to it, to a document or archive ([`crate::attach`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The link text without numbering, extension and download/size notes
+    /// (`附件1：2023年工作总结.docx（56KB）` → `2023年工作总结`).
+    pub name: String,
+    /// Absolute URL (resolved against the page URL); as written when the page has none.
+    pub url: String,
+    /// Lower-case file extension without the dot: `docx`, `pdf`, `xls`, `ofd`, `zip`…
+    pub kind: String,
+}
+
 /// Where this page sits in a report split over several pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pagination {
@@ -119,6 +132,10 @@ pub struct Report {
     /// `Hans` or `Hant` for Chinese; ISO 15924 code otherwise (`Latn`, …).
     pub script: Option<String>,
     pub articles: Vec<Article>,
+    /// Files the page offers with the report (documents, archives), in page order, one per URL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// Where this page sits among the pages of a report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
     /// Set for a rejected page (`not_html`, …); then `articles` is empty.

@@ -163,17 +163,7 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
     let page = current
         .or_else(|| url.or(dom.canonical).and_then(page_from_url))
         .unwrap_or(if prev.is_none() { 1 } else { 2 });
-    // Links resolve against <base href> (itself relative to the page URL), else the
-    // page URL, else the page's canonical URL.
-    let page_url = url.map(str::to_owned).or_else(|| {
-        dom.canonical
-            .filter(|c| c.starts_with("http://") || c.starts_with("https://"))
-            .map(str::to_owned)
-    });
-    let base = match dom.base_href {
-        Some(b) => Some(resolve(page_url.as_deref(), b)),
-        None => page_url,
-    };
+    let base = link_base(dom, url);
     let base = base.as_deref();
     Some(Pagination {
         page,
@@ -226,6 +216,20 @@ fn page_from_url(url: &str) -> Option<u32> {
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse().ok())
         .filter(|&p: &u32| p < 1000)
+}
+
+/// What the page's links resolve against: `<base href>` (itself relative to the page
+/// URL), else the page URL, else the page's canonical URL.
+pub(crate) fn link_base(dom: &Dom<'_>, url: Option<&str>) -> Option<String> {
+    let page_url = url.map(str::to_owned).or_else(|| {
+        dom.canonical
+            .filter(|c| c.starts_with("http://") || c.starts_with("https://"))
+            .map(str::to_owned)
+    });
+    match dom.base_href {
+        Some(b) => Some(resolve(page_url.as_deref(), b)),
+        None => page_url,
+    }
 }
 
 /// Resolves `href` against the page URL when there is one.

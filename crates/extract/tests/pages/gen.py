@@ -2172,6 +2172,155 @@ page(
     must_contain=["千萬不要自己用酒精擦快門簾", "補充一點"],
 )
 
+# --------------------------------------------------------------------------- attachments (issue 13)
+
+def ATT(name, url, kind):
+    return {"name": name, "url": url, "kind": kind}
+
+
+# A gov page whose 附件 block sits after the body, outside it: a docx known only by its link
+# text (the URL is a download script), a pdf by its URL, an xls by the file name in the query.
+AT_TITLE = "开化县科学技术局2023年工作总结"
+AT_LINES = [
+    "2023年，县科技局聚焦科技创新驱动发展，着力培育创新主体、搭建创新平台、优化创新生态，全县科技工作取得新成效。",
+    "一、创新主体持续壮大",
+    "全年新认定高新技术企业27家，入库科技型中小企业86家，规上工业企业研发投入强度达到2.1%。",
+    "二、创新平台加快建设",
+    "新建省级企业研发中心3家、县级星创天地2家，引进共建创新载体1个，累计建成各类研发机构64家。",
+    "三、科技服务更加精准",
+    "组织科技特派员下乡服务320余人次，举办技术培训班18期，解决企业技术难题45项。",
+    "2024年，我局将继续深化科技体制改革，力争高新技术产业增加值占规上工业增加值比重提高1个百分点。",
+]
+AT_FILES = """<div class="fujian">
+<p class="fj-label">附件：</p>
+<p>1.<a href="/module/download/download.jsp?id=3" target="_blank">2023年科技工作主要指标完成情况.docx</a></p>
+<p>2.<a href="/attach/2024/01/18/kj-xiangmu-qingdan.pdf" title="2024年度县级科技计划项目清单">2024年度县级科技计划项目清单.pdf</a>（86KB）</p>
+<p><a href="/module/download/downfile.jsp?classid=0&amp;filename=20240118093512.xls">附件3：科技型中小企业入库名单</a> [下载]</p>
+</div>"""
+page(
+    "gov-attachments-after-body",
+    encoding="utf-8",
+    url="http://www.kaihua.gov.cn/art/2024/1/18/art_1346_66012.html",
+    content_type="text/html; charset=utf-8",
+    html_text=gov(
+        charset_html='<meta charset="utf-8">', site="开化县人民政府", title=AT_TITLE,
+        crumbs=["首页", "政务公开", "部门文件", "工作总结"],
+        info=info_line("2024-01-18 09:40", "开化县科学技术局", views="386"),
+        body_html=ps(AT_LINES),
+        related=[("开化县科技局2023年上半年工作总结", "2023-07-12"), ("关于组织申报2024年度县级科技计划项目的通知", "2023-12-05")],
+        footer="主办单位：开化县人民政府办公室　版权所有　浙ICP备05099999号",
+        after_body=AT_FILES),
+    meta=dict(title=AT_TITLE, published="2024-01-18", published_time="2024-01-18T09:40:00+08:00",
+              source_org="开化县科学技术局", region="开化县", doc_type="工作总结", period="2023",
+              script="Hans", charset="utf-8",
+              attachments=[
+                  ATT("2023年科技工作主要指标完成情况",
+                      "http://www.kaihua.gov.cn/module/download/download.jsp?id=3", "docx"),
+                  ATT("2024年度县级科技计划项目清单",
+                      "http://www.kaihua.gov.cn/attach/2024/01/18/kj-xiangmu-qingdan.pdf", "pdf"),
+                  ATT("科技型中小企业入库名单",
+                      "http://www.kaihua.gov.cn/module/download/downfile.jsp?classid=0&filename=20240118093512.xls",
+                      "xls"),
+              ]),
+    articles=[art(AT_TITLE, AT_LINES, outline=[
+        H(1, "一、", "创新主体持续壮大"),
+        H(1, "二、", "创新平台加快建设"),
+        H(1, "三、", "科技服务更加精准"),
+    ], figures=[
+        F("新认定高新技术企业", 27, "家", "全年新认定高新技术企业27家"),
+        F("入库科技型中小企业", 86, "家", "入库科技型中小企业86家"),
+        F("规上工业企业研发投入强度", 2.1, "%", "规上工业企业研发投入强度达到2.1%"),
+        F("累计建成各类研发机构", 64, "家", "累计建成各类研发机构64家"),
+        F("组织科技特派员下乡服务", 320, "人次", "组织科技特派员下乡服务320余人次", approx=True),
+        F("举办技术培训班", 18, "期", "举办技术培训班18期"),
+        F("解决企业技术难题", 45, "项", "解决企业技术难题45项"),
+    ])],
+    chrome=["当前位置", "发布时间", "打印本页", "浙ICP备05099999号", "附件：", "科技计划项目清单",
+            "主要指标完成情况", "86KB", "[下载]"],
+    not_figures=[2024],
+)
+
+
+# A library news page: the body cites its statistics bulletin (a .pdf linked inside a
+# paragraph: an attachment); the navigation links a reader's guide .pdf, a side box offers a
+# form .doc under 常用下载, a 下载中心 menu item, and the footer links a privacy .pdf: none
+# of those is an attachment.
+LB_TITLE = "市图书馆2023年度读者服务工作报告"
+LB_LINES = [
+    "2023年，市图书馆坚持公益服务方向，不断延伸服务触角，全年读者服务工作稳中有进。",
+    "一、基础服务量稳步增长",
+    "全年接待到馆读者约68万人次，外借图书41.3万册次，新办读者证1.2万张。各项数据详见《2023年度读者服务统计公报》。",
+    "二、阅读推广品牌更加响亮",
+    "举办“书香满城”系列讲座56场、亲子阅读活动140场，线上阅读推广累计参与超过20万人次。",
+    "三、总分馆体系持续完善",
+    "新建城市书房5家，乡镇分馆通借通还实现全覆盖，基层服务点图书流转3.6万册。",
+]
+LB_BODY = "\n".join([
+    f"<p>{esc(LB_LINES[0])}</p>",
+    f"<p>{esc(LB_LINES[1])}</p>",
+    "<p>全年接待到馆读者约68万人次，外借图书41.3万册次，新办读者证1.2万张。各项数据详见"
+    "<a href=\"/uploads/2024/02/tongji-gongbao-2023.pdf\">《2023年度读者服务统计公报》</a>。</p>",
+] + [f"<p>{esc(x)}</p>" for x in LB_LINES[3:]])
+LB_HTML = f"""{head(LB_TITLE + " - 市图书馆", '<meta charset="utf-8">')}
+<body>
+<div id="top"><a href="/" class="logo">市图书馆</a>
+<nav class="mainnav"><ul>
+<li><a href="/">首页</a></li><li><a href="/gk/">本馆概况</a></li><li><a href="/dt/">图书馆动态</a></li>
+<li><a href="/files/duzhe-zhinan-2023.pdf">读者指南</a></li><li><a href="/xzzx/index.html">下载中心</a></li>
+</ul></nav></div>
+<div class="wrap">
+<div class="left">
+<div class="box"><h3>常用下载</h3><ul>
+<li><a href="/files/duzhezheng-shenqingbiao.doc">读者证申请表.doc</a></li>
+<li><a href="/files/tuanti-jieyue-xieyi.docx">团体借阅协议.docx</a></li>
+</ul></div>
+<div class="box"><h3>开放时间</h3><p>周二至周日 9:00-20:30</p></div>
+</div>
+<div class="right">
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/dt/">图书馆动态</a></div>
+<h1>{esc(LB_TITLE)}</h1>
+<div class="info">日期：2024-02-06　来源：市图书馆</div>
+<div class="text">
+{LB_BODY}
+</div>
+</div>
+</div>
+<footer><p><a href="/files/yinsi-zhengce.pdf">隐私政策.pdf</a> | <a href="/about/">关于我们</a></p>
+<p>版权所有 市图书馆　浙ICP备05088888号</p></footer>
+</body>
+</html>
+"""
+page(
+    "nav-footer-pdf-not-attachments",
+    encoding="utf-8",
+    url="https://www.citylib.example.cn/dt/2024/0206/1187.html",
+    content_type="text/html",
+    html_text=LB_HTML,
+    # The inline link splits a line on the page, which the line check cannot see through.
+    raw_bytes=LB_HTML.encode("utf-8"),
+    meta=dict(title=LB_TITLE, published="2024-02-06", source_org="市图书馆", doc_type="工作报告",
+              period="2023", script="Hans", charset="utf-8",
+              attachments=[
+                  ATT("2023年度读者服务统计公报",
+                      "https://www.citylib.example.cn/uploads/2024/02/tongji-gongbao-2023.pdf", "pdf"),
+              ]),
+    articles=[art(LB_TITLE, LB_LINES, outline=[
+        H(1, "一、", "基础服务量稳步增长"),
+        H(1, "二、", "阅读推广品牌更加响亮"),
+        H(1, "三、", "总分馆体系持续完善"),
+    ], figures=[
+        F("接待到馆读者", 680000, "人次", "全年接待到馆读者约68万人次", approx=True),
+        F("外借图书", 413000, "册次", "外借图书41.3万册次"),
+        F("新办读者证", 12000, "张", "新办读者证1.2万张"),
+        F("举办“书香满城”系列讲座", 56, "场", "举办“书香满城”系列讲座56场"),
+        F("亲子阅读活动", 140, "场", "亲子阅读活动140场"),
+        F("新建城市书房", 5, "家", "新建城市书房5家"),
+        F("基层服务点图书流转", 36000, "册", "基层服务点图书流转3.6万册"),
+    ])],
+    chrome=["读者指南", "下载中心", "常用下载", "读者证申请表", "隐私政策", "当前位置", "浙ICP备05088888号"],
+    not_figures=[2023],
+)
+
 # --------------------------------------------------------------------------- writer + validator
 
 def build(p):
