@@ -181,6 +181,12 @@ const SUBJECT_MAX_CHARS: usize = 24;
 
 /// The figures of one article's main text.
 pub fn figures(main_text: &str) -> Vec<Figure> {
+    figures_at(main_text).into_iter().map(|(_, f)| f).collect()
+}
+
+/// [`figures`] with the byte offset in `main_text` of each figure's number (stitching
+/// tells by it which page a figure came from).
+pub(crate) fn figures_at(main_text: &str) -> Vec<(usize, Figure)> {
     let mut out = Vec::new();
     let Some(re) = FIGURE.as_ref() else {
         return out;
@@ -235,13 +241,17 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
             subject
         };
         floor = whole.end();
-        out.push(Figure {
-            subject,
-            value: tidy(value),
-            unit,
-            raw: main_text[raw_start..raw_end].to_owned(),
-            approx,
-        });
+        out.push((
+            num.start(),
+            Figure {
+                subject,
+                value: tidy(value),
+                unit,
+                raw: main_text[raw_start..raw_end].to_owned(),
+                approx,
+                page: None,
+            },
+        ));
     }
     if let Some(re) = BIG_PROJECTS.as_ref() {
         for caps in re.captures_iter(folded) {
@@ -258,16 +268,20 @@ pub fn figures(main_text: &str) -> Vec<Figure> {
             };
             // `项目` / `項目` as written: the unit is its first character.
             let tail = &main_text[noun.end()..whole.end()];
-            out.push(Figure {
-                subject: main_text[noun.start()..whole.end()].to_owned(),
-                value,
-                unit: tail
-                    .chars()
-                    .next()
-                    .map_or_else(|| "项".to_owned(), String::from),
-                raw: main_text[whole.range()].to_owned(),
-                approx: false,
-            });
+            out.push((
+                num.start(),
+                Figure {
+                    subject: main_text[noun.start()..whole.end()].to_owned(),
+                    value,
+                    unit: tail
+                        .chars()
+                        .next()
+                        .map_or_else(|| "项".to_owned(), String::from),
+                    raw: main_text[whole.range()].to_owned(),
+                    approx: false,
+                    page: None,
+                },
+            ));
         }
     }
     out

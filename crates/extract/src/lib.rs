@@ -20,12 +20,15 @@ pub mod outline;
 mod rawtext;
 mod rules;
 mod split;
+mod stitch;
 mod thread;
 
 pub use error::{EmptyPage, ExtractError};
 pub use model::{
-    Article, Attachment, CharsetInfo, Figure, Input, Options, OutlineItem, Pagination, Report,
+    Article, Attachment, CharsetInfo, Figure, Input, Options, OutlineItem, PageRef, Pagination,
+    Report,
 };
+pub use stitch::{article_from_text, stitch};
 
 /// Bumped whenever extraction output may change; stored with every report so `replay`
 /// can select reports made by older versions.
@@ -98,6 +101,7 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
         articles,
         attachments,
         pagination,
+        pages: Vec::new(),
         error: None,
         charset_info: decoded.info,
         extractor_version: EXTRACTOR_VERSION.into(),

@@ -74,6 +74,10 @@ pub struct Figure {
     /// 约/近/多/余/左右 mark an approximate figure.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub approx: bool,
+    /// In a report stitched from several pages ([`crate::stitch`]): the page (1-based) whose
+    /// text the figure came from. Absent for a single page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// One report on the page (a page may carry several: 篇1…篇N).
@@ -100,6 +104,15 @@ pub struct Attachment {
     pub url: String,
     /// Lower-case file extension without the dot: `docx`, `pdf`, `xls`, `ofd`, `zip`…
     pub kind: String,
+}
+
+/// One page a stitched report was made from ([`crate::stitch`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRef {
+    /// 1-based position of the page in the report.
+    pub ordinal: u32,
+    /// The page's URL (empty when the page report carried none).
+    pub url: String,
 }
 
 /// Where this page sits in a report split over several pages.
@@ -135,9 +148,12 @@ pub struct Report {
     /// Files the page offers with the report (documents, archives), in page order, one per URL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
-    /// Where this page sits among the pages of a report.
+    /// Where this page sits among the pages of a report; `null` for a stitched report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// The pages a stitched report was made from, in order; empty for one extracted page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageRef>,
     /// Set for a rejected page (`not_html`, …); then `articles` is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
