@@ -12,8 +12,11 @@
 //!   panic guard, dispatch).
 //! - `sink.rs`: `Sink`, the output builder that enforces `max_chars` and tells "no text".
 //! - `docx.rs`: zip + WordprocessingML: `word/document.xml` paragraphs and tables in order.
+//! - `pdf.rs`: lopdf loads the file; our own content-stream walker maps glyph codes through
+//!   each font's ToUnicode CMap and turns positions into lines and paragraphs.
 
 mod docx;
+mod pdf;
 mod sink;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -193,7 +196,7 @@ pub fn read(kind: Kind, bytes: &[u8], limits: &Limits) -> Result<Text, ReadError
     // so nothing half-updated is observable after a panic.
     let outcome = catch_unwind(AssertUnwindSafe(|| match kind {
         Kind::Docx => docx::read(bytes, limits),
-        Kind::Pdf => Err(ReadError::Unsupported("PDF is not read yet".to_owned())),
+        Kind::Pdf => pdf::read(bytes, limits),
     }));
     match outcome {
         Ok(result) => result,
@@ -259,7 +262,7 @@ mod tests {
             max_bytes: 4,
             ..Limits::default()
         };
-        let err = read(Kind::Docx, b"PK\x03\x04\x00", &limits);
+        let err = read(Kind::Pdf, b"%PDF-1.7", &limits);
         assert!(matches!(err, Err(ReadError::TooLarge(_))), "{err:?}");
     }
 }

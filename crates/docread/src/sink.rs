@@ -26,6 +26,16 @@ impl Sink {
         self.text.truncated
     }
 
+    /// No paragraph yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.text.paragraphs.is_empty()
+    }
+
+    /// Marks the text as cut short by a limit other than `max_chars`.
+    pub(crate) fn truncate(&mut self) {
+        self.text.truncated = true;
+    }
+
     /// Adds one paragraph (cleaned and trimmed; dropped if empty). Returns `false` once the
     /// character budget is spent.
     pub(crate) fn paragraph(&mut self, raw: &str) -> bool {
