@@ -14,10 +14,13 @@
 //! - `docx.rs`: zip + WordprocessingML: `word/document.xml` paragraphs and tables in order.
 //! - `pdf.rs`: lopdf loads the file; our own content-stream walker maps glyph codes through
 //!   each font's ToUnicode CMap and turns positions into lines and paragraphs.
+//! - `testdata.rs` (feature `testdata`): builders of small CJK DOCX and PDF files.
 
 mod docx;
 mod pdf;
 mod sink;
+#[cfg(feature = "testdata")]
+pub mod testdata;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
