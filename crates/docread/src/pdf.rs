@@ -20,7 +20,7 @@
 //! `PAGE_CONTENT_LIMIT` and by what is left of `max_uncompressed`; streams decoded while
 //! loading by `LOAD_STREAM_LIMIT` each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use lopdf::content::{Content, Operation};
@@ -40,6 +40,10 @@ const PAGE_CONTENT_LIMIT: u64 = 8 * 1024 * 1024;
 const CMAP_LIMIT: usize = 4 * 1024 * 1024;
 /// Form XObjects drawn inside form XObjects: a cycle or a deep nest stops here.
 const MAX_FORM_DEPTH: usize = 8;
+/// Form XObjects drawn on one page: a tiny form drawn a thousand times at each of eight
+/// levels would otherwise run forever while spending almost no budget. Real pages draw a
+/// handful (logos, headers, stamps).
+const MAX_FORMS_PER_PAGE: usize = 1000;
 /// Where `%PDF-` may start (after junk some servers prepend).
 const HEADER_WINDOW: usize = 1024;
 
@@ -64,6 +68,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Text, ReadError> {
         doc: &doc,
         budget: limits.max_uncompressed,
         fonts: HashMap::new(),
+        forms_left: MAX_FORMS_PER_PAGE,
         truncated: false,
     };
     let mut sink = Sink::new(limits.max_chars);
@@ -564,7 +569,9 @@ struct PageReader<'a> {
     /// What is left of `max_uncompressed`.
     budget: u64,
     fonts: HashMap<FontKey, Option<Rc<Font<'a>>>>,
-    /// A page or form was skipped for its size.
+    /// Form XObjects the current page may still draw.
+    forms_left: usize,
+    /// A page or form was skipped for its size or count.
     truncated: bool,
 }
 
@@ -583,6 +590,7 @@ impl<'a> PageReader<'a> {
             Err(_) => return Ok(Vec::new()),
         };
         self.spend(content.len());
+        self.forms_left = MAX_FORMS_PER_PAGE;
         let mut layout = Layout::default();
         self.run(
             &content,
@@ -765,6 +773,11 @@ impl<'a> PageReader<'a> {
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
             return Ok(());
         }
+        let Some(left) = self.forms_left.checked_sub(1) else {
+            self.truncated = true;
+            return Ok(());
+        };
+        self.forms_left = left;
         let content = match stream.get_plain_content_with_limit(self.content_limit()) {
             Ok(content) => content,
             Err(e) if is_budget_error(&e) => return self.over_limit(),
@@ -836,9 +849,9 @@ struct Line {
 struct Layout {
     lines: Vec<Line>,
     current: Option<Line>,
-    /// The last glyph's text and start, to drop the copies some producers overprint to
-    /// fake bold.
-    last: Option<(String, f64)>,
+    /// The current line's latest glyphs (text, start), to drop the copies some producers
+    /// overprint to fake bold: a glyph drawn again where the same glyph already is.
+    recent: VecDeque<(String, f64)>,
 }
 
 /// A gap over this many ems in a line is a space (between non-CJK characters).
@@ -848,6 +861,9 @@ const SPACE_GAP_EM: f64 = 0.25;
 const CJK_SPACE_GAP_EM: f64 = 1.0;
 /// The baseline moving over this many ems starts a new line (a superscript moves less).
 const NEW_LINE_EM: f64 = 0.5;
+/// Glyphs of a line an overprinted copy is looked for among: a fake-bold producer redraws a
+/// string or a word, not a whole line later.
+const OVERPRINT_WINDOW: usize = 64;
 
 impl Layout {
     fn glyph(&mut self, text: &str, trm: &Matrix, end: (f64, f64)) {
@@ -878,7 +894,8 @@ impl Layout {
                 v,
                 size,
             });
-            self.last = Some((text.to_owned(), u));
+            self.recent.clear();
+            self.remember(text, u);
             return;
         }
         let Some(line) = self.current.as_mut() else {
@@ -888,10 +905,12 @@ impl Layout {
             line.u1 = line.u1.max(u_end);
             return;
         }
-        if let Some((last_text, last_u)) = &self.last {
-            if last_text == text && (u - last_u).abs() < 0.2 * size {
-                return;
-            }
+        if self
+            .recent
+            .iter()
+            .any(|(seen, at)| seen == text && (u - at).abs() < 0.2 * size)
+        {
+            return;
         }
         let gap = u - line.u1;
         let prev = line.text.chars().last();
@@ -909,7 +928,14 @@ impl Layout {
         line.text.push_str(text);
         line.u1 = u_end;
         line.size = line.size.max(size);
-        self.last = Some((text.to_owned(), u));
+        self.remember(text, u);
+    }
+
+    fn remember(&mut self, text: &str, u: f64) {
+        if self.recent.len() == OVERPRINT_WINDOW {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((text.to_owned(), u));
     }
 
     fn end_line(&mut self) {

@@ -266,6 +266,23 @@ fn pdf_text_in_form_xobjects_is_read() {
 }
 
 #[test]
+fn self_drawing_forms_stop() {
+    // The form draws itself three times: 3^8 runs at the depth limit, past the per-page
+    // cap. Every copy lands on the same spot, so the overprint check keeps one.
+    let form = PdfObject::Stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 612 792] \
+         /Resources << /Font << /F1 4 0 R >> /XObject << /Fm1 5 0 R >> >>",
+        b"BT /F1 12 Tf 72 600 Td (loop) Tj ET /Fm1 Do /Fm1 Do /Fm1 Do",
+    );
+    let bytes = one_page("/F1 4 0 R", b"/Fm1 Do", Some(form));
+    let started = std::time::Instant::now();
+    let text = pdf_text(&bytes);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let first = text.map(|t| (t.truncated, t.paragraphs.first().cloned()));
+    assert_eq!(first, Ok((true, Some("loop".to_owned()))));
+}
+
+#[test]
 fn gbk_cmap_fonts_without_to_unicode_decode_as_gbk() {
     let font = PdfObject::Body(
         "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /GBK-EUC-H \
