@@ -23,13 +23,15 @@ WORKDIR /src
 # The runtime layer carries a stripped binary: release builds keep line tables for
 # backtraces on the host (100 MB binary); the image does not need them (16 MB). Both
 # stages build with the same profile overrides, so the dependency layer is reused.
-# The workspace: the shell crate at the root and the pure extraction core.
+# The workspace: the shell crate at the root, the pure extraction core, and the pure
+# attachment reader (every member's manifest must be there for cargo to load the workspace).
 COPY Cargo.toml Cargo.lock ./
 COPY crates/extract/Cargo.toml crates/extract/
+COPY crates/docread/Cargo.toml crates/docread/
 # Stub every target each manifest names ([lib], the binary, [[test]]/[[bench]]/[[example]])
 # so cargo can resolve and build the dependency graph without our sources.
 RUN set -eu; \
-    for dir in . crates/extract; do \
+    for dir in . crates/extract crates/docread; do \
         mkdir -p "$dir/src"; \
         echo 'fn main() {}' > "$dir/src/main.rs"; \
         : > "$dir/src/lib.rs"; \
@@ -41,17 +43,19 @@ RUN set -eu; \
              d != "" && /^path *=/ {v=$0; sub(/^path *= *"/, "", v); sub(/".*/, "", v); print v}' "$dir/Cargo.toml" \
         | while read -r f; do mkdir -p "$dir/$(dirname "$f")"; [ -e "$dir/$f" ] || echo 'fn main() {}' > "$dir/$f"; done; \
     done; \
-    rm crates/extract/src/main.rs; \
+    rm crates/extract/src/main.rs crates/docread/src/main.rs; \
     CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
         cargo build --release --locked --bin report-ingest; \
-    rm -rf src crates/extract/src target/release/report-ingest* \
+    rm -rf src crates/extract/src crates/docread/src target/release/report-ingest* \
         target/release/deps/report_ingest-* target/release/deps/libreport_ingest-* \
         target/release/deps/libreport_extract-* target/release/.fingerprint/report-ingest-* \
-        target/release/.fingerprint/report-extract-*
+        target/release/.fingerprint/report-extract-* \
+        target/release/deps/libreport_docread-* target/release/.fingerprint/report-docread-*
 
 FROM deps AS build
 COPY src ./src
 COPY crates/extract/src ./crates/extract/src
+COPY crates/docread/src ./crates/docread/src
 RUN CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
         cargo build --release --locked --bin report-ingest \
     && cp target/release/report-ingest /usr/local/bin/report-ingest \
