@@ -142,6 +142,16 @@ pub struct WorkerArgs {
     /// look into what was sent.
     #[arg(long, env = "REPORT_INGEST_OUTBOX_RETENTION", default_value_t = 7 * 86_400)]
     pub outbox_retention: u64,
+    /// Pages of one report followed (`下一页` on the same host and report) and stored as
+    /// one; 1 stores the enqueued page only.
+    #[arg(long, env = "REPORT_INGEST_MAX_PAGES", default_value_t = 20,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_pages: u16,
+    /// Fetch the DOCX and PDF files a report links to (附件) and store their text as extra
+    /// articles (`source: "attachment"`); off by default (each is one more fetch under the
+    /// host's budget).
+    #[arg(long, env = "REPORT_INGEST_FETCH_ATTACHMENTS", default_value_t = false)]
+    pub fetch_attachments: bool,
 }
 
 /// Politeness shared by every replica (kept in PostgreSQL) and robots.txt handling.

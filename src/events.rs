@@ -126,10 +126,26 @@ fn report_data(
         "period": report.period,
         "article_count": report.articles.len(),
         "figure_count": figure_count(report),
+        "attachment_count": report.attachments.len(),
         "content_sha256": sha,
         "extractor_version": report.extractor_version,
         "charset_forensics": charset_forensics(report),
     })
+}
+
+/// How many pages a stored report is made of, and how many it lacks (`incomplete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    pub count: u32,
+    pub missing: u32,
+}
+
+impl Pages {
+    /// A report of one page.
+    pub const ONE: Pages = Pages {
+        count: 1,
+        missing: 0,
+    };
 }
 
 /// `report.completed`: a message's page is stored (or was already stored unchanged).
@@ -141,6 +157,7 @@ pub fn completed(
     report: &Report,
     content_sha256: &str,
     unchanged: bool,
+    pages: Pages,
     msg_id: Option<&str>,
     msg_meta: Option<&Value>,
 ) -> Event {
@@ -153,6 +170,9 @@ pub fn completed(
     let mut data = report_data(report_id, url, Some(final_url), report, content_sha256);
     if let Some(obj) = data.as_object_mut() {
         obj.insert("unchanged".into(), Value::Bool(unchanged));
+        obj.insert("page_count".into(), pages.count.into());
+        obj.insert("pages_missing".into(), pages.missing.into());
+        obj.insert("incomplete".into(), Value::Bool(pages.missing > 0));
         obj.insert(
             "id".into(),
             msg_id.map_or(Value::Null, |s| Value::String(s.into())),
@@ -237,6 +257,7 @@ mod tests {
             &r,
             "ab",
             false,
+            Pages::ONE,
             Some("m1"),
             None,
         );
@@ -247,6 +268,7 @@ mod tests {
             &r,
             "ab",
             true,
+            Pages::ONE,
             None,
             None,
         );
@@ -258,6 +280,7 @@ mod tests {
             &report("1.3.0"),
             "ab",
             false,
+            Pages::ONE,
             None,
             None,
         );
@@ -269,6 +292,7 @@ mod tests {
             &r,
             "cd",
             false,
+            Pages::ONE,
             None,
             None,
         );
@@ -283,6 +307,9 @@ mod tests {
         assert_eq!(v["data"]["unchanged"], false);
         assert_eq!(v["data"]["title"], "年度工作总结");
         assert_eq!(v["data"]["final_url"], "https://a.example/y");
+        assert_eq!(v["data"]["page_count"], 1);
+        assert_eq!(v["data"]["pages_missing"], 0);
+        assert_eq!(v["data"]["incomplete"], false);
         assert!(chrono::DateTime::parse_from_rfc3339(v["time"].as_str().unwrap()).is_ok());
         assert!(Uuid::parse_str(&a.id).unwrap().get_version_num() == 5);
     }

@@ -261,6 +261,8 @@ pub fn validate_url(raw: &str) -> Result<Url, FetchError> {
 enum Mode {
     Page,
     Robots,
+    /// A file a report links to (DOCX, PDF…): any content type, the page body cap.
+    Attachment,
 }
 
 /// The HTTP client with its limits. Cheap to clone (one `Arc`).
@@ -329,6 +331,13 @@ impl Fetcher {
     #[tracing::instrument(skip_all, fields(host = url.host_str().unwrap_or("")), err(Display))]
     pub async fn fetch(&self, url: &Url) -> Result<Fetched, FetchError> {
         self.fetch_with(url, Mode::Page).await
+    }
+
+    /// Fetches a file a report links to: the same guard, redirects, timeouts and body cap
+    /// as a page, but any content type (the caller reads the bytes as DOCX/PDF).
+    #[tracing::instrument(skip_all, fields(host = url.host_str().unwrap_or("")), err(Display))]
+    pub async fn fetch_attachment(&self, url: &Url) -> Result<Fetched, FetchError> {
+        self.fetch_with(url, Mode::Attachment).await
     }
 
     /// Whether robots.txt lets us fetch `url`, and the Crawl-delay that applies.
@@ -459,7 +468,7 @@ impl Fetcher {
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let sniff = match mode {
                 Mode::Page => Some(content_kind(content_type.as_deref())?),
-                Mode::Robots => None,
+                Mode::Robots | Mode::Attachment => None,
             };
             let final_url = current.to_string();
             let body = tokio::time::timeout_at(d, self.read_body(resp, mode, sniff))
@@ -484,12 +493,12 @@ impl Fetcher {
         sniff: Option<ContentKind>,
     ) -> Result<Bytes, FetchError> {
         let cap = match mode {
-            Mode::Page => self.inner.max_body,
+            Mode::Page | Mode::Attachment => self.inner.max_body,
             Mode::Robots => robots::MAX_ROBOTS_BYTES,
         };
         // Content-Length is the wire length; present only when reqwest did not decompress.
         let declared = resp.content_length();
-        if mode == Mode::Page && declared.is_some_and(|n| n > cap as u64) {
+        if mode != Mode::Robots && declared.is_some_and(|n| n > cap as u64) {
             return Err(FetchError::TooLarge { max: cap });
         }
         let initial = declared.map_or(16 * 1024, |n| n as usize).min(cap);
@@ -502,7 +511,7 @@ impl Fetcher {
             })?;
             if buf.len() + chunk.len() > cap {
                 match mode {
-                    Mode::Page => return Err(FetchError::TooLarge { max: cap }),
+                    Mode::Page | Mode::Attachment => return Err(FetchError::TooLarge { max: cap }),
                     Mode::Robots => {
                         let room = cap - buf.len();
                         buf.extend_from_slice(chunk.get(..room).unwrap_or_default());

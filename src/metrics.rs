@@ -108,6 +108,7 @@ struct Families {
     queue_depth: GaugeVec,
     extract_empty: CounterVec,
     articles_per_page: HistogramVec,
+    pages_per_report: HistogramVec,
     figures_per_page: HistogramVec,
     charset: CounterVec,
     charset_mismatch: CounterVec,
@@ -172,6 +173,12 @@ impl Families {
             articles_per_page: HistogramVec::new(
                 "report_ingest_articles_per_page",
                 "Reports (articles) found per extracted page.",
+                &[],
+                ARTICLE_BUCKETS,
+            ),
+            pages_per_report: HistogramVec::new(
+                "report_ingest_pages_per_report",
+                "Pages stitched into one report, for reports split over pages.",
                 &[],
                 ARTICLE_BUCKETS,
             ),
@@ -284,6 +291,7 @@ impl Metrics {
         f.queue_depth.render(&mut out);
         f.extract_empty.render(&mut out);
         f.articles_per_page.render(&mut out);
+        f.pages_per_report.render(&mut out);
         f.figures_per_page.render(&mut out);
         f.charset.render(&mut out);
         f.charset_mismatch.render(&mut out);
@@ -343,6 +351,11 @@ impl Metrics {
     /// prefixed name, so dashboards work across tenants.
     pub fn queue_depth(&self, queue: &str, n: u64) {
         self.f.queue_depth.set(&[queue], n as f64);
+    }
+
+    /// A report split over `n` pages was stitched into one.
+    pub fn pages_stitched(&self, n: usize) {
+        self.f.pages_per_report.observe(&[], n as f64);
     }
 
     /// What the extractor found on a page: article and figure counts, empty main
@@ -514,6 +527,7 @@ mod tests {
             unit: "元".into(),
             raw: "1元".into(),
             approx: false,
+            page: None,
         }
     }
 

@@ -17,8 +17,10 @@
 //! finish for up to `--shutdown-grace` seconds, then nack (requeue) whatever is left, close
 //! the connection and return `Ok`.
 
+pub mod attachments;
 pub mod failure;
 pub mod outbox;
+pub mod pages;
 pub mod pipeline;
 pub mod settle;
 

@@ -699,6 +699,42 @@ async fn dns_failure_is_dns_and_timeouts_name_their_timeout() {
     assert!(e.to_string().contains("whole-fetch"), "{e}");
 }
 
+/// A server whose accept queue is full drops new SYNs: the connect never completes, and
+/// the error names the connect timeout (not the whole-fetch one), within about it.
+#[tokio::test]
+async fn a_connect_that_never_completes_is_a_connect_timeout() {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Fill the accept queue (never accepted) until a connect attempt hangs.
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            Ok(s) => held.push(s),
+            Err(_) => break,
+        }
+    }
+    assert!(held.len() < 16, "the accept queue never filled");
+    let f = fetcher_with(|a| {
+        a.connect_timeout = 1.0;
+        a.fetch_timeout = 20.0;
+    });
+    let t = Instant::now();
+    let e = fetch_err(&f, &format!("http://{addr}/x")).await;
+    let took = t.elapsed();
+    assert_eq!(e.reason(), "connect_timeout", "{e}");
+    assert!(e.to_string().contains("connect"), "{e}");
+    assert!(
+        !e.to_string().contains("20"),
+        "names the connect timeout: {e}"
+    );
+    assert!(matches!(e.disposition(), Disposition::Retry { .. }));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    drop(held);
+    drop(listener);
+}
+
 #[tokio::test]
 async fn credentials_in_urls_and_redirects_are_refused() {
     let server = TestServer::start().await;

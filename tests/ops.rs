@@ -178,6 +178,8 @@ async fn dlq_list_groups_by_host_and_reason_and_keeps_everything() {
         out.contains("a.example") && out.contains("http_404"),
         "{out}"
     );
+    support::delete_topology(&ch, &names, &[1], &[]).await;
+    drop(conn);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -267,6 +269,8 @@ async fn dlq_requeue_moves_only_the_selection_with_attempts_reset() {
         group(&listing, "c.example", "robots").is_some(),
         "{listing}"
     );
+    support::delete_topology(&ch, &names, &[1], &[]).await;
+    drop(conn);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -281,6 +285,8 @@ async fn dlq_purge_requires_the_flag() {
     assert!(ok, "{err}");
     assert!(out.contains("purged 6"), "{out}");
     assert_eq!(depth(&ch, &names.dlq).await, 0);
+    support::delete_topology(&ch, &names, &[1], &[]).await;
+    drop(conn);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -357,7 +363,7 @@ async fn publish_events(conn: &Connection, names: &Names, events: &[(&str, usize
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_tail_prints_json_lines_and_pretty_lines() {
-    let (names, conn, _ch) = setup("ops_tail").await;
+    let (names, conn, ch) = setup("ops_tail").await;
     let all = start_tail(&names, &["--json", "--count", "3"]).await;
     let failed_only = start_tail(&names, &["--pattern", "report.failed", "--count", "1"]).await;
     let idle = start_tail(&names, &["--pattern", "report.changed", "--timeout", "1"]).await;
@@ -418,6 +424,9 @@ async fn events_tail_prints_json_lines_and_pretty_lines() {
         .unwrap();
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
+
+    support::delete_topology(&ch, &names, &[1], &[]).await;
+    drop(conn);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -459,4 +468,6 @@ async fn events_tail_on_a_durable_queue_resumes_without_gaps() {
         .collect();
     assert_eq!(ids, ["ev-report.completed-2", "ev-report.completed-3"]);
     ch.queue_delete(&q, Default::default()).await.unwrap();
+    support::delete_topology(&ch, &names, &[1], &[]).await;
+    drop(conn);
 }

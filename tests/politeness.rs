@@ -23,9 +23,7 @@ fn args(rate: f64, concurrency: u32, budgets: &[&str]) -> PolitenessArgs {
 
 /// A migrated schema and `n` stores with their own pools on it.
 async fn stores(tag: &str, n: usize) -> Vec<Store> {
-    let schema = support::unique(tag);
-    let first = Store::connect(&support::db_args(&schema)).await.unwrap();
-    first.migrate().await.unwrap();
+    let (first, schema) = support::migrated_store(tag).await;
     let mut out = vec![first];
     for _ in 1..n {
         out.push(Store::connect(&support::db_args(&schema)).await.unwrap());

@@ -14,10 +14,7 @@ use report_ingest::store::replay::ReplayFilter;
 use report_ingest::store::{PageToSave, Saved, Store};
 
 async fn store(tag: &str) -> (Store, String) {
-    let schema = support::unique(tag);
-    let s = Store::connect(&support::db_args(&schema)).await.unwrap();
-    s.migrate().await.unwrap();
-    (s, schema)
+    support::migrated_store(tag).await
 }
 
 const CONTENT_TYPE: &str = "text/html; charset=utf-8";
@@ -56,6 +53,9 @@ async fn save_page(s: &Store, url: &str, body: &[u8]) -> Saved {
         report: &report,
         msg_id: None,
         msg_meta: None,
+        more: &[],
+        pages_missing: 0,
+        attachment_sha256: &[],
     })
     .await
     .unwrap()

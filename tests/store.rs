@@ -11,10 +11,7 @@ use report_ingest::extract::{Article, CharsetInfo, Figure, OutlineItem, Report};
 use report_ingest::store::{migrate, PageToSave, Saved, Store, StoreError};
 
 async fn store(tag: &str) -> Store {
-    let schema = support::unique(tag);
-    let s = Store::connect(&support::db_args(&schema)).await.unwrap();
-    s.migrate().await.unwrap();
-    s
+    support::migrated_store(tag).await.0
 }
 
 fn figure(subject: &str, value: f64, unit: &str, raw: &str) -> Figure {
@@ -24,6 +21,7 @@ fn figure(subject: &str, value: f64, unit: &str, raw: &str) -> Figure {
         unit: unit.into(),
         raw: raw.into(),
         approx: false,
+        page: None,
     }
 }
 
@@ -57,7 +55,7 @@ fn report(title: &str, articles: usize) -> Report {
                     ),
                     figure("同比增长", 12.5, "%", "同比增长12.5%"),
                 ],
-                tables: Vec::new(),
+                ..Article::default()
             })
             .collect(),
         pagination: None,
@@ -93,6 +91,9 @@ async fn save(s: &Store, url: &str, body: &[u8], r: &Report) -> Saved {
         report: r,
         msg_id: Some("msg-1"),
         msg_meta: None,
+        more: &[],
+        pages_missing: 0,
+        attachment_sha256: &[],
     })
     .await
     .unwrap()

@@ -5,234 +5,19 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Channel, Connection};
+use lapin::BasicProperties;
 use report_ingest::metrics::{Health, Metrics};
 use report_ingest::queue::names::headers;
-use report_ingest::queue::{self, Names, Publisher};
-use report_ingest::worker::{self, Settings};
+use report_ingest::worker;
 use serde_json::Value;
-use support::http::TestServer;
+use support::env::{RunningWorker, TestEnv as Env};
 
 const PAGE_UTF8: &[u8] = include_bytes!("../examples/pages/utf8-2023-yiyuan-gongzuo-zongjie.html");
 const PAGE_GBK: &[u8] = include_bytes!("../examples/pages/gbk-2024-jiedao-gongzuo-jihua.html");
-
-struct Env {
-    prefix: String,
-    names: Names,
-    server: TestServer,
-    conn: Connection,
-    channel: Channel,
-    publisher: Publisher,
-    events_queue: String,
-    pg: tokio_postgres::Client,
-    settings: Settings,
-}
-
-struct RunningWorker {
-    stop: tokio::sync::oneshot::Sender<()>,
-    handle: tokio::task::JoinHandle<Result<(), worker::WorkerError>>,
-}
-
-impl RunningWorker {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(30), self.handle)
-            .await
-            .expect("worker stops within 30 s")
-            .unwrap()
-            .unwrap();
-    }
-}
-
-impl Env {
-    async fn new(tag: &str) -> Env {
-        let prefix = support::unique(tag);
-        let names = Names::new(&prefix);
-        let server = TestServer::start().await;
-        let settings = Settings {
-            broker: support::broker_args(&prefix),
-            db: support::db_args(&prefix),
-            fetch: support::fetch_args(),
-            politeness: support::politeness_args(),
-            worker: support::worker_args(),
-        };
-        let conn = queue::connect(&settings.broker).await.unwrap();
-        let publisher = Publisher::new(&conn).await.unwrap();
-        queue::declare(publisher.channel(), &names, &settings.worker.retry_delays)
-            .await
-            .unwrap();
-        let channel = conn.create_channel().await.unwrap();
-        let events_queue = format!("{prefix}.test-events");
-        channel
-            .queue_declare(
-                &events_queue,
-                QueueDeclareOptions {
-                    auto_delete: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_bind(
-                &events_queue,
-                &names.events_exchange,
-                "#",
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let (pg, pg_conn) = tokio_postgres::connect(support::DATABASE_URL, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(pg_conn);
-        Env {
-            prefix,
-            names,
-            server,
-            conn,
-            channel,
-            publisher,
-            events_queue,
-            pg,
-            settings,
-        }
-    }
-
-    fn start_worker(&self) -> RunningWorker {
-        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-        let settings = self.settings.clone();
-        let handle = tokio::spawn(worker::run_with(
-            settings,
-            Metrics::new(),
-            Health::new(),
-            async move {
-                let _ = rx.await;
-            },
-        ));
-        RunningWorker { stop, handle }
-    }
-
-    async fn publish_raw(&self, body: &[u8]) {
-        self.publisher
-            .publish(
-                "",
-                &self.names.urls,
-                body,
-                BasicProperties::default().with_content_type("application/json".into()),
-            )
-            .await
-            .unwrap();
-    }
-
-    async fn enqueue(&self, msg: Value) {
-        self.publish_raw(&serde_json::to_vec(&msg).unwrap()).await;
-    }
-
-    /// Reads events until `n` arrived (or fails after `timeout`).
-    async fn events(&self, n: usize, timeout: Duration) -> Vec<Value> {
-        let mut got = Vec::new();
-        let deadline = tokio::time::Instant::now() + timeout;
-        while got.len() < n {
-            match self
-                .channel
-                .basic_get(&self.events_queue, BasicGetOptions { no_ack: true })
-                .await
-                .unwrap()
-            {
-                Some(m) => {
-                    assert_eq!(
-                        m.delivery
-                            .properties
-                            .content_type()
-                            .as_ref()
-                            .map(|s| s.as_str()),
-                        Some("application/cloudevents+json")
-                    );
-                    got.push(serde_json::from_slice(&m.delivery.data).unwrap());
-                }
-                None => {
-                    assert!(
-                        tokio::time::Instant::now() < deadline,
-                        "timed out with {} of {n} events: {got:#?}",
-                        got.len()
-                    );
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
-        got
-    }
-
-    /// Everything in the DLQ: (headers, body).
-    async fn dead_letters(
-        &self,
-        n: usize,
-        timeout: Duration,
-    ) -> Vec<(HashMap<String, String>, Vec<u8>)> {
-        let mut got = Vec::new();
-        let deadline = tokio::time::Instant::now() + timeout;
-        while got.len() < n {
-            match self
-                .channel
-                .basic_get(&self.names.dlq, BasicGetOptions { no_ack: true })
-                .await
-                .unwrap()
-            {
-                Some(m) => {
-                    let mut h = HashMap::new();
-                    if let Some(t) = m.delivery.properties.headers() {
-                        for (k, v) in t.inner() {
-                            let s = match v {
-                                AMQPValue::LongString(s) => {
-                                    String::from_utf8_lossy(s.as_bytes()).into_owned()
-                                }
-                                AMQPValue::LongLongInt(i) => i.to_string(),
-                                other => format!("{other:?}"),
-                            };
-                            h.insert(k.to_string(), s);
-                        }
-                    }
-                    got.push((h, m.delivery.data));
-                }
-                None => {
-                    assert!(
-                        tokio::time::Instant::now() < deadline,
-                        "timed out with {} of {n} dead letters",
-                        got.len()
-                    );
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-        }
-        got
-    }
-
-    async fn report_rows(&self, url: &str) -> i64 {
-        self.pg
-            .query_one(
-                &format!(
-                    "SELECT count(*) FROM \"{}\".reports WHERE url = $1",
-                    self.prefix
-                ),
-                &[&url],
-            )
-            .await
-            .unwrap()
-            .get(0)
-    }
-
-    async fn queue_len(&self, queue: &str) -> u32 {
-        support::queue_depth(&self.channel, queue).await
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn stores_a_page_and_emits_a_complete_event_then_unchanged_on_repeat() {
@@ -327,6 +112,7 @@ async fn stores_a_page_and_emits_a_complete_event_then_unchanged_on_repeat() {
     assert_eq!(env.queue_len(&env.names.urls).await, 0);
     assert_eq!(env.queue_len(&env.names.dlq).await, 0);
     w.stop().await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -345,6 +131,7 @@ async fn a_500_then_200_is_stored_after_a_retry() {
     assert_eq!(env.report_rows(&url).await, 1);
     assert_eq!(env.queue_len(&env.names.dlq).await, 0);
     w.stop().await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -370,6 +157,7 @@ async fn a_404_is_dead_lettered_at_once_with_headers_and_report_failed() {
     assert_eq!(env.server.hits("/status/404"), 1, "permanent: fetched once");
     assert_eq!(env.report_rows(&url).await, 0);
     w.stop().await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -391,6 +179,7 @@ async fn retryable_failures_are_dead_lettered_after_max_attempts() {
     assert_eq!(env.server.hits("/status/503"), 3);
     assert_eq!(env.queue_len(&env.names.urls).await, 0);
     w.stop().await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -435,6 +224,7 @@ async fn poison_messages_are_dead_lettered_and_the_worker_goes_on() {
     assert_eq!(env.report_rows(&ok).await, 1);
     assert_eq!(env.queue_len(&env.names.urls).await, 0);
     w.stop().await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -494,7 +284,7 @@ async fn sigterm_exits_0_and_loses_no_message() {
     }
     assert_eq!(env.queue_len(&env.names.urls).await, 0);
     assert_eq!(env.queue_len(&env.names.dlq).await, 0);
-    let _ = env.conn.close(200, "done").await;
+    env.teardown().await;
 }
 
 /// Issue 16 item 3: a consumer queue bound to the events exchange is full
@@ -614,4 +404,101 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     assert_eq!(ev["type"], "report.completed");
     assert_eq!(ev["data"]["url"], url.as_str());
     assert_eq!(ev["data"]["id"], "refused-1");
+    env.channel
+        .queue_delete(&full, lapin::options::QueueDeleteOptions::default())
+        .await
+        .unwrap();
+    env.teardown().await;
+}
+
+/// A password in a message's URL, or in a redirect's `Location`, never shows in the
+/// worker's logs (at debug), in events or in any table: such URLs are refused with
+/// `credentials_in_url`, and the failure echoes the caller's id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn credentials_never_reach_logs_events_or_rows() {
+    const PASSWORD: &str = "Pw-91c3f-never-logged";
+    let env = Env::new("w_creds").await;
+    let log_path = std::env::temp_dir().join(format!("{}.log", env.prefix));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
+        .arg("worker")
+        .args(["--prefix", &env.prefix, "--db-schema", &env.prefix])
+        .args(["--database-url", support::DATABASE_URL])
+        .args(["--amqp-url", support::AMQP_URL])
+        .args(["--allow-private", "--ignore-robots"])
+        .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
+        .env("RUST_LOG", "debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let direct =
+        env.server
+            .url("/page/x")
+            .replacen("http://", &format!("http://alice:{PASSWORD}@"), 1);
+    let target =
+        env.server
+            .url("/page/y")
+            .replacen("http://", &format!("http://bob:{PASSWORD}@"), 1);
+    env.server.add(
+        "/moved",
+        support::http::Page {
+            status: 302,
+            content_type: None,
+            headers: vec![("location".into(), target.clone())],
+            body: "".into(),
+        },
+    );
+    let redirect = env.server.url("/moved");
+    env.enqueue(serde_json::json!({"url": direct, "id": "c-direct"}))
+        .await;
+    env.enqueue(serde_json::json!({"url": redirect, "id": "c-redirect"}))
+        .await;
+    let events = env.events(2, Duration::from_secs(60)).await;
+    let _ = child.kill().await;
+    let mut ids: Vec<&str> = Vec::new();
+    for e in &events {
+        assert_eq!(e["type"], "report.failed", "{e:#}");
+        let text = e.to_string();
+        assert!(!text.contains(PASSWORD), "password in an event: {text}");
+        ids.push(e["data"]["id"].as_str().unwrap());
+    }
+    ids.sort_unstable();
+    assert_eq!(ids, ["c-direct", "c-redirect"]);
+    assert!(events
+        .iter()
+        .any(|e| e["data"]["reason"] == "credentials_in_url"));
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.contains("Delivery settled"),
+        "the log was captured: {logs}"
+    );
+    assert!(!logs.contains(PASSWORD), "password in the logs:\n{logs}");
+    let _ = std::fs::remove_file(&log_path);
+    assert_eq!(
+        env.server.hits("/moved"),
+        1,
+        "the redirect was followed up to its Location"
+    );
+    assert_eq!(
+        env.server.hits("/page/y"),
+        0,
+        "the redirect target was never fetched"
+    );
+    let rows: i64 = env
+        .pg
+        .query_one(
+            &format!(
+                "SELECT (SELECT count(*) FROM \"{0}\".reports) + \
+                 (SELECT count(*) FROM \"{0}\".outbox WHERE convert_from(body, 'UTF8') LIKE $1)",
+                env.prefix
+            ),
+            &[&format!("%{PASSWORD}%")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 0, "nothing stored, no outbox row holds the password");
+    env.teardown().await;
 }

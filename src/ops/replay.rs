@@ -144,6 +144,10 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
     // The extractor is pure; a panic in it is a bug on one page, not a reason to stop.
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(&input, opts)));
     let report = match result {
+        Ok(Ok(r)) if !page.more.is_empty() => match reextract_more(r, page, opts) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Failed(e),
+        },
         Ok(Ok(r)) => r,
         // A page the stored report already calls rejected is compared as usual (the same
         // rejection is "unchanged"); a page that had a report is not overwritten by a
@@ -163,6 +167,30 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
     } else {
         Outcome::Changed(Box::new(report))
     }
+}
+
+/// The report of a page split over pages: page 1's report (`first`) and the later pages'
+/// stored bytes re-extracted, stitched as the worker stitched them.
+fn reextract_more(first: Report, page: &StoredPage, opts: &Options) -> Result<Report, String> {
+    let mut reports = Vec::with_capacity(1 + page.more.len());
+    reports.push(first);
+    for more in &page.more {
+        let body = more
+            .body()
+            .map_err(|e| format!("decompress page {}: {e}", more.ordinal))?;
+        let input = Input {
+            bytes: &body,
+            url: Some(more.final_url.as_deref().unwrap_or(&more.url)),
+            content_type: more.content_type.as_deref(),
+        };
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(&input, opts)));
+        match result {
+            Ok(Ok(r)) => reports.push(r),
+            Ok(Err(e)) => return Err(format!("extract page {}: {e}", more.ordinal)),
+            Err(_) => return Err(format!("extract page {}: panicked", more.ordinal)),
+        }
+    }
+    Ok(extract::stitch(reports))
 }
 
 /// Re-extracts `pages` on `threads` threads; outcomes in the same order as `pages`.

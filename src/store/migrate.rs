@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "toast",
         sql: include_str!("migrations/0003_toast.sql"),
     },
+    Migration {
+        version: 4,
+        name: "pages",
+        sql: include_str!("migrations/0004_pages.sql"),
+    },
 ];
 
 /// The newest version this binary knows.

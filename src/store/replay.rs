@@ -36,6 +36,27 @@ pub struct StoredPage {
     pub body_zstd: Vec<u8>,
     pub body_len: i64,
     pub content_type: Option<String>,
+    /// The pages after the first of a report split over pages, in order (empty for a
+    /// one-page report).
+    pub more: Vec<StoredMorePage>,
+}
+
+/// A later page of a stored multi-page report, with its raw bytes.
+#[derive(Debug, Clone)]
+pub struct StoredMorePage {
+    pub ordinal: i32,
+    pub url: String,
+    pub final_url: Option<String>,
+    pub body_zstd: Vec<u8>,
+    pub body_len: i64,
+    pub content_type: Option<String>,
+}
+
+impl StoredMorePage {
+    /// The raw body as fetched.
+    pub fn body(&self) -> Result<Vec<u8>, StoreError> {
+        decompress(&self.body_zstd, self.body_len)
+    }
 }
 
 impl StoredPage {
@@ -67,7 +88,7 @@ pub fn version_older(a: &str, b: &str) -> bool {
 }
 
 const SELECT_BATCH: &str = "SELECT r.id, r.url, r.final_url, r.content_sha256, \
-     r.extractor_version, r.report, w.body_zstd, w.body_len, w.content_type \
+     r.extractor_version, r.report, w.body_zstd, w.body_len, w.content_type, r.page_count \
      FROM reports r JOIN report_raw w ON w.report_id = r.id \
      WHERE r.id > $1 \
        AND ($2::text IS NULL OR r.url LIKE $2) \
@@ -120,8 +141,8 @@ impl Store {
                 ],
             )
             .await?;
-        Ok(rows
-            .into_iter()
+        let mut pages: Vec<StoredPage> = rows
+            .iter()
             .map(|r| StoredPage {
                 id: r.get(0),
                 url: r.get(1),
@@ -132,8 +153,37 @@ impl Store {
                 body_zstd: r.get(6),
                 body_len: r.get(7),
                 content_type: r.get(8),
+                more: Vec::new(),
             })
-            .collect())
+            .collect();
+        let multi: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.get::<_, i32>(9) > 1)
+            .map(|r| r.get(0))
+            .collect();
+        if !multi.is_empty() {
+            let stmt = client
+                .prepare_cached(
+                    "SELECT report_id, ordinal, url, final_url, body_zstd, body_len, content_type \
+                     FROM report_pages WHERE report_id = ANY($1) AND ordinal > 1 \
+                     AND body_zstd IS NOT NULL ORDER BY report_id, ordinal",
+                )
+                .await?;
+            for r in client.query(&stmt, &[&multi]).await? {
+                let id: i64 = r.get(0);
+                if let Some(page) = pages.iter_mut().find(|p| p.id == id) {
+                    page.more.push(StoredMorePage {
+                        ordinal: r.get(1),
+                        url: r.get(2),
+                        final_url: r.get(3),
+                        body_zstd: r.get(4),
+                        body_len: r.get(5),
+                        content_type: r.get(6),
+                    });
+                }
+            }
+        }
+        Ok(pages)
     }
 
     /// Writes a re-extracted report over stored page `page`, with a `report.changed` outbox
@@ -173,6 +223,7 @@ impl Store {
             .await?;
         tx.execute(&stmt, &params).await?;
         replace_children(&tx, page.id, report).await?;
+        super::save::write_attachments(&tx, page.id, report).await?;
         let event = events::changed(
             page.id,
             &page.url,

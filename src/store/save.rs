@@ -56,6 +56,36 @@ pub struct PageToSave<'a> {
     /// The caller's message id and meta, echoed in the event.
     pub msg_id: Option<&'a str>,
     pub msg_meta: Option<&'a Value>,
+    /// The pages after the first when the report is split over pages (`report` is then
+    /// the stitched report of all of them); empty for a one-page report.
+    pub more: &'a [MorePage<'a>],
+    /// Pages the report has that are not stored (a permanent failure on a later page, or
+    /// the `--max-pages` limit); > 0 makes the event say `incomplete`.
+    pub pages_missing: u32,
+    /// sha256 of each attachment read into the report (`--fetch-attachments`): they join
+    /// the report's content hash, so a changed attachment updates the report.
+    pub attachment_sha256: &'a [String],
+}
+
+/// A page after the first of a report split over pages: what its server sent.
+#[derive(Debug, Clone, Copy)]
+pub struct MorePage<'a> {
+    pub url: &'a str,
+    pub final_url: &'a str,
+    pub status: u16,
+    pub headers: &'a [(String, String)],
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+impl PageToSave<'_> {
+    /// How many pages the stored report is made of, and how many it lacks.
+    pub fn pages(&self) -> events::Pages {
+        events::Pages {
+            count: 1 + u32::try_from(self.more.len()).unwrap_or(u32::MAX - 1),
+            missing: self.pages_missing,
+        }
+    }
 }
 
 /// The outcome of [`save`].
@@ -77,6 +107,16 @@ pub struct Saved {
 /// sha256 of `body`, lower-case hex.
 pub fn content_sha256(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
+}
+
+/// The content hash of a report made of pages with these hashes: the page's own hash for
+/// one page, else the sha256 over the pages' hashes in order (so the same pages with the
+/// same content give the same hash, and any page changing changes it).
+pub fn report_sha256(page_shas: &[String]) -> String {
+    match page_shas {
+        [one] => one.clone(),
+        many => content_sha256(many.join("\n").as_bytes()),
+    }
 }
 
 /// The host of a URL, lower-case (as the `url` crate normalises it), for `--host` filters.
@@ -210,14 +250,15 @@ pub(crate) const DERIVED_SET: &str = "charset = $2, title = $3, published = $4, 
      charset_source = $15, replacement_ratio = $16, error = $17, updated_at = now()";
 
 /// Fetch-side columns of `save`, parameters `$18…$21`.
-const FETCH_SET: &str =
-    "final_url = $18, http_status = $19, host = $20, content_sha256 = $21, fetched_at = now()";
+const FETCH_SET: &str = "final_url = $18, http_status = $19, host = $20, content_sha256 = $21, \
+     page_count = $22, pages_missing = $23, fetched_at = now()";
 
 const INSERT_REPORT: &str = "INSERT INTO reports (url, charset, title, published, source_org, \
      region, doc_type, period, script, article_count, figure_count, extractor_version, report, \
      declared_charset, charset_source, replacement_ratio, error, final_url, http_status, host, \
-     content_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-     $16, $17, $18, $19, $20, $21) ON CONFLICT (url) DO NOTHING RETURNING id";
+     content_sha256, page_count, pages_missing) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+     $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+     ON CONFLICT (url) DO NOTHING RETURNING id";
 
 /// Locks the URL's row, if any: (id, content_sha256, extractor_version).
 async fn lock_row(
@@ -336,7 +377,23 @@ fn headers_json(headers: &[(String, String)]) -> Value {
 
 /// See the module documentation.
 pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreError> {
-    let sha = content_sha256(page.body);
+    let page_shas: Vec<String> = std::iter::once(page.body)
+        .chain(page.more.iter().map(|m| m.body))
+        .map(content_sha256)
+        .collect();
+    let sha = if page.attachment_sha256.is_empty() {
+        report_sha256(&page_shas)
+    } else {
+        let all: Vec<String> = page_shas
+            .iter()
+            .chain(page.attachment_sha256)
+            .cloned()
+            .collect();
+        content_sha256(all.join("\n").as_bytes())
+    };
+    let pages = page.pages();
+    let page_count = i32::try_from(pages.count).unwrap_or(i32::MAX);
+    let pages_missing = i32::try_from(pages.missing).unwrap_or(i32::MAX);
     let (report, json) = storable(page.report)?;
     let report: &Report = &report;
     let version = report.extractor_version.as_str();
@@ -350,6 +407,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
             report,
             &sha,
             true,
+            pages,
             page.msg_id,
             page.msg_meta,
         )
@@ -382,10 +440,17 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
                 let status = i32::from(page.status);
                 let host = host_of(url);
                 let d = derived.params();
-                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
+                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
                 params.push(id);
                 params.extend_from_slice(&d);
-                params.extend_from_slice(&[&final_url, &status, &host, &sha]);
+                params.extend_from_slice(&[
+                    &final_url,
+                    &status,
+                    &host,
+                    &sha,
+                    &page_count,
+                    &pages_missing,
+                ]);
                 let stmt = tx
                     .prepare_cached(&format!(
                         "UPDATE reports SET {DERIVED_SET}, {FETCH_SET} WHERE id = $1"
@@ -403,10 +468,17 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
                 let status = i32::from(page.status);
                 let host = host_of(url);
                 let d = derived.params();
-                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
+                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
                 params.push(&url);
                 params.extend_from_slice(&d);
-                params.extend_from_slice(&[&final_url, &status, &host, &sha]);
+                params.extend_from_slice(&[
+                    &final_url,
+                    &status,
+                    &host,
+                    &sha,
+                    &page_count,
+                    &pages_missing,
+                ]);
                 let stmt = tx.prepare_cached(INSERT_REPORT).await?;
                 match tx.query_opt(&stmt, &params).await? {
                     Some(row) => break row.get::<_, i64>(0),
@@ -434,6 +506,8 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         &[&report_id, &body_zstd, &body_len, &headers, &content_type],
     )
     .await?;
+    write_pages(&tx, report_id, page, &page_shas).await?;
+    write_attachments(&tx, report_id, report).await?;
 
     let event = events::completed(
         report_id,
@@ -442,6 +516,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         report,
         &sha,
         false,
+        pages,
         page.msg_id,
         page.msg_meta,
     );
@@ -454,6 +529,128 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         event,
         content_sha256: sha,
     })
+}
+
+/// Replaces the `report_pages` rows of report `id` (one statement): every page's URL,
+/// status and hash, and the raw bytes of the pages after the first (page 1's are in
+/// `report_raw`).
+async fn write_pages(
+    tx: &Transaction<'_>,
+    id: i64,
+    page: &PageToSave<'_>,
+    page_shas: &[String],
+) -> Result<(), StoreError> {
+    let n = 1 + page.more.len();
+    let mut ordinals = Vec::with_capacity(n);
+    let mut urls = Vec::with_capacity(n);
+    let mut finals = Vec::with_capacity(n);
+    let mut statuses = Vec::with_capacity(n);
+    let mut bodies: Vec<Option<Vec<u8>>> = Vec::with_capacity(n);
+    let mut lens: Vec<Option<i64>> = Vec::with_capacity(n);
+    let mut headers: Vec<Option<Value>> = Vec::with_capacity(n);
+    let mut types: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(n);
+    ordinals.push(1);
+    urls.push(strip_nul(page.url));
+    finals.push(strip_nul(page.final_url));
+    statuses.push(i32::from(page.status));
+    bodies.push(None);
+    lens.push(None);
+    headers.push(None);
+    types.push(None);
+    for (i, m) in page.more.iter().enumerate() {
+        ordinals.push(count_i32(i + 2));
+        urls.push(strip_nul(m.url));
+        finals.push(strip_nul(m.final_url));
+        statuses.push(i32::from(m.status));
+        bodies.push(Some(zstd::bulk::compress(m.body, RAW_ZSTD_LEVEL)?));
+        lens.push(Some(i64::try_from(m.body.len()).unwrap_or(i64::MAX)));
+        headers.push(Some(headers_json(m.headers)));
+        types.push(m.content_type.map(strip_nul));
+    }
+    let last = count_i32(n);
+    let stmt = tx
+        .prepare_cached(
+            "WITH gone AS (DELETE FROM report_pages WHERE report_id = $1 AND ordinal > $2) \
+             INSERT INTO report_pages (report_id, ordinal, url, final_url, http_status, \
+             content_sha256, body_zstd, body_len, headers, content_type) \
+             SELECT $1, o, u, f, s, h, b, l, hd, ct FROM unnest($3::int4[], $4::text[], \
+             $5::text[], $6::int4[], $7::text[], $8::bytea[], $9::int8[], $10::jsonb[], \
+             $11::text[]) AS x(o, u, f, s, h, b, l, hd, ct) \
+             ON CONFLICT (report_id, ordinal) DO UPDATE SET url = EXCLUDED.url, \
+             final_url = EXCLUDED.final_url, http_status = EXCLUDED.http_status, \
+             content_sha256 = EXCLUDED.content_sha256, body_zstd = EXCLUDED.body_zstd, \
+             body_len = EXCLUDED.body_len, headers = EXCLUDED.headers, \
+             content_type = EXCLUDED.content_type",
+        )
+        .await?;
+    tx.execute(
+        &stmt,
+        &[
+            &id, &last, &ordinals, &urls, &finals, &statuses, &page_shas, &bodies, &lens, &headers,
+            &types,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Replaces the `report_attachments` rows of report `id` with the report's attachments
+/// (one statement): `read` when an article holds its text, `error` with the reason when
+/// reading failed, else `listed`.
+pub(crate) async fn write_attachments(
+    tx: &Transaction<'_>,
+    id: i64,
+    report: &Report,
+) -> Result<(), StoreError> {
+    let n = report.attachments.len();
+    let mut ordinals = Vec::with_capacity(n);
+    let mut names = Vec::with_capacity(n);
+    let mut urls = Vec::with_capacity(n);
+    let mut kinds = Vec::with_capacity(n);
+    let mut statuses = Vec::with_capacity(n);
+    let mut errors = Vec::with_capacity(n);
+    for (i, a) in report.attachments.iter().enumerate() {
+        let read = report
+            .articles
+            .iter()
+            .any(|art| art.attachment_url.as_deref() == Some(a.url.as_str()));
+        ordinals.push(count_i32(i + 1));
+        names.push(a.name.as_str());
+        urls.push(a.url.as_str());
+        kinds.push(a.kind.as_str());
+        statuses.push(match (&a.error, read) {
+            (Some(_), _) => "error",
+            (None, true) => "read",
+            (None, false) => "listed",
+        });
+        errors.push(a.error.as_deref());
+    }
+    let stmt = tx
+        .prepare_cached(
+            "WITH gone AS (DELETE FROM report_attachments WHERE report_id = $1 AND ordinal > $2) \
+             INSERT INTO report_attachments (report_id, ordinal, name, url, kind, status, error) \
+             SELECT $1, o, n, u, k, s, e FROM unnest($3::int4[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[]) AS x(o, n, u, k, s, e) \
+             ON CONFLICT (report_id, ordinal) DO UPDATE SET name = EXCLUDED.name, \
+             url = EXCLUDED.url, kind = EXCLUDED.kind, status = EXCLUDED.status, \
+             error = EXCLUDED.error",
+        )
+        .await?;
+    tx.execute(
+        &stmt,
+        &[
+            &id,
+            &count_i32(n),
+            &ordinals,
+            &names,
+            &urls,
+            &kinds,
+            &statuses,
+            &errors,
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Decompresses a stored raw body (`body_len` is its recorded size).

@@ -4,13 +4,15 @@
 //! nack): see [`super::settle`] for the one place a delivery ends.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lapin::message::Delivery;
 use lapin::BasicProperties;
 use tracing::{field, Instrument};
 
+use super::attachments;
 use super::failure::Failure;
+use super::pages::{self, Got, Page, Walked};
 use super::settle::{decide, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
 use crate::disposition::Disposition;
@@ -21,7 +23,7 @@ use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
 use crate::queue::{parse_message, Message, Names, Publisher, QueueError};
-use crate::store::{PageToSave, Store};
+use crate::store::{MorePage, PageToSave, Store};
 
 /// What the pipeline needs, shared by every delivery of the process.
 #[derive(Clone)]
@@ -167,62 +169,10 @@ async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
 /// failed.
 async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
     let url = fetch::validate_url(&msg.url).map_err(|e| Failure::from_error(&e))?;
-    let host = url.host_str().unwrap_or_default().to_owned();
-
-    let mut crawl_delay = None;
-    if !ctx.politeness_args.ignore_robots {
-        let verdict = ctx
-            .fetcher
-            .robots_allowed(&url)
-            .await
-            .map_err(|e| Failure::from_error(&e))?;
-        if !verdict.allowed {
-            return Err(Failure::permanent("robots", "disallowed by robots.txt"));
-        }
-        crawl_delay = verdict.crawl_delay;
-    }
-
-    let max_wait = Duration::from_secs_f64(ctx.politeness_args.politeness_max_wait.max(0.0));
-    let (acquired, waited) = ctx
-        .politeness
-        .acquire_within(&host, crawl_delay, max_wait)
-        .await
-        .map_err(|e| Failure::from_error(&e))?;
-    ctx.metrics
-        .stage(metrics::stage::POLITENESS, waited.as_secs_f64());
-    if !waited.is_zero() {
-        ctx.metrics.politeness_wait(waited.as_secs_f64());
-    }
-    let permit = match acquired {
-        Ok(p) => p,
-        Err(wait) => {
-            ctx.metrics.host_throttled();
-            return Ok(Happened::OverBudget(wait));
-        }
+    let fetched = match pages::fetch_checked(ctx, &url, pages::Target::Page).await? {
+        Got::Page(f) => f,
+        Got::OverBudget(wait) => return Ok(Happened::OverBudget(wait)),
     };
-
-    let t = Instant::now();
-    let fetched = ctx.fetcher.fetch(&url).await;
-    permit.release().await;
-    ctx.metrics
-        .stage(metrics::stage::FETCH, t.elapsed().as_secs_f64());
-    let fetched: Fetched = match fetched {
-        Ok(f) => f,
-        Err(e) => {
-            let f = Failure::from_error(&e);
-            ctx.metrics
-                .fetch_status(match f.reason.strip_prefix("http_") {
-                    Some(code) if code.starts_with('4') => "4xx",
-                    Some(code) if code.starts_with('5') => "5xx",
-                    Some(_) => "other",
-                    None => "error",
-                });
-            return Err(f);
-        }
-    };
-    ctx.metrics
-        .fetch_status(metrics::status_class(fetched.status));
-    ctx.metrics.fetched_bytes(fetched.body.len() as u64);
 
     let t = Instant::now();
     let report = extract_blocking(ctx, &fetched).await?;
@@ -230,7 +180,66 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         .stage(metrics::stage::EXTRACT, t.elapsed().as_secs_f64());
     ctx.metrics.extracted(&report);
 
+    let first = Page {
+        url: msg.url.clone(),
+        fetched,
+        report,
+    };
+    let walked = if first
+        .report
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next.is_some())
+        && ctx.worker.max_pages > 1
+    {
+        match pages::walk(ctx, &url, first, usize::from(ctx.worker.max_pages)).await? {
+            Ok(w) => w,
+            Err(wait) => return Ok(Happened::OverBudget(wait)),
+        }
+    } else {
+        Walked {
+            pages: vec![first],
+            missing: 0,
+        }
+    };
+    let Walked { mut pages, missing } = walked;
+    let more_fetched: Vec<Page> = pages.split_off(1);
+    let Some(first) = pages.pop() else {
+        return Err(Failure::permanent("internal", "no page"));
+    };
+    let mut report = if more_fetched.is_empty() {
+        first.report
+    } else {
+        let mut reports = Vec::with_capacity(1 + more_fetched.len());
+        reports.push(first.report);
+        reports.extend(more_fetched.iter().map(|p| p.report.clone()));
+        ctx.metrics.pages_stitched(reports.len());
+        extract::stitch(reports)
+    };
+    let attachment_sha256: Vec<String> =
+        if ctx.worker.fetch_attachments && !report.attachments.is_empty() {
+            attachments::read_all(ctx, &mut report)
+                .await
+                .iter()
+                .map(|b| crate::store::save::content_sha256(b))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let more: Vec<MorePage<'_>> = more_fetched
+        .iter()
+        .map(|p| MorePage {
+            url: &p.url,
+            final_url: &p.fetched.final_url,
+            status: p.fetched.status,
+            headers: &p.fetched.headers,
+            content_type: p.fetched.content_type.as_deref(),
+            body: &p.fetched.body,
+        })
+        .collect();
+
     let t = Instant::now();
+    let fetched = &first.fetched;
     let page = PageToSave {
         url: &msg.url,
         final_url: &fetched.final_url,
@@ -241,6 +250,9 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         report: &report,
         msg_id: msg.id.as_deref(),
         msg_meta: msg.meta.as_ref(),
+        more: &more,
+        pages_missing: missing,
+        attachment_sha256: &attachment_sha256,
     };
     let saved = ctx
         .store
@@ -259,7 +271,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
 
 /// Runs the CPU-heavy extraction on the blocking pool (the async workers keep serving
 /// heartbeats, acks and I/O), inside the delivery's span.
-async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
+pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
     let span = tracing::Span::current();
     let body = fetched.body.clone();
     let url = fetched.final_url.clone();

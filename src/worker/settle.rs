@@ -336,6 +336,8 @@ mod tests {
             no_migrate: true,
             fault_exit_after_commit: None,
             outbox_retention: 7 * 86_400,
+            max_pages: 20,
+            fetch_attachments: false,
         }
     }
 

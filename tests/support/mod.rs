@@ -2,6 +2,7 @@
 //! a unique prefix/schema per test so tests run in parallel and rerun without cleanup.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod env;
 pub mod http;
 
 use std::time::Duration;
@@ -10,6 +11,41 @@ use report_ingest::config::{BrokerArgs, DbArgs, FetchArgs, PolitenessArgs, Secre
 
 pub const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 pub const DATABASE_URL: &str = "postgres://postgres:postgres@127.0.0.1:5432/report_ingest";
+
+/// A store on a fresh, migrated schema named after `tag`; returns the schema too.
+pub async fn migrated_store(tag: &str) -> (report_ingest::store::Store, String) {
+    let schema = unique(tag);
+    let s = report_ingest::store::Store::connect(&db_args(&schema))
+        .await
+        .unwrap();
+    s.migrate().await.unwrap();
+    (s, schema)
+}
+
+/// Deletes a test's queues and exchanges (work, DLQ, the retry queue of each delay, and
+/// any `extra` queue the test declared), so test runs leave nothing on the broker.
+pub async fn delete_topology(
+    ch: &lapin::Channel,
+    names: &report_ingest::queue::Names,
+    delays: &[u64],
+    extra: &[&str],
+) {
+    use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+    let mut queues = vec![names.urls.clone(), names.dlq.clone()];
+    let mut delays = delays.to_vec();
+    delays.sort_unstable();
+    delays.dedup();
+    queues.extend(delays.iter().map(|d| names.retry_queue(*d)));
+    queues.extend(extra.iter().map(|q| (*q).to_owned()));
+    for q in &queues {
+        let _ = ch.queue_delete(q, QueueDeleteOptions::default()).await;
+    }
+    for x in [&names.ingest_exchange, &names.events_exchange] {
+        let _ = ch
+            .exchange_delete(x, ExchangeDeleteOptions::default())
+            .await;
+    }
+}
 
 /// A fresh name like `t_worker_3f9a1c2b`: used as broker prefix and DB schema.
 pub fn unique(tag: &str) -> String {
@@ -69,6 +105,8 @@ pub fn worker_args() -> WorkerArgs {
         no_migrate: false,
         fault_exit_after_commit: None,
         outbox_retention: 7 * 86_400,
+        max_pages: 20,
+        fetch_attachments: false,
     }
 }
 

@@ -57,6 +57,7 @@ pub fn attachments(
             name,
             url,
             kind: l.kind.to_owned(),
+            error: None,
         });
     }
     (out, cut)

@@ -77,6 +77,7 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
                 figures,
                 main_text: d.main_text,
                 tables: d.tables,
+                ..Article::default()
             }
         })
         .collect();

@@ -91,6 +91,13 @@ pub struct Article {
     /// Statistics tables as rows of cell strings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<Vec<Vec<String>>>,
+    /// `attachment` for the text of a file the report links to (read by the worker with
+    /// `--fetch-attachments`); absent for the page's own articles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The attachment's URL when `source` is `attachment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_url: Option<String>,
 }
 
 /// A file the page offers with the report: a link in the content, or in the `附件` block
@@ -104,6 +111,10 @@ pub struct Attachment {
     pub url: String,
     /// Lower-case file extension without the dot: `docx`, `pdf`, `xls`, `ofd`, `zip`…
     pub kind: String,
+    /// Why the worker could not read this attachment (`no_text` for a PDF without a text
+    /// layer, `corrupt`, `http_404`, …); absent when it was read or not asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One page a stitched report was made from ([`crate::stitch`]).

@@ -188,6 +188,7 @@ impl Part {
             figures,
             main_text,
             tables: self.tables,
+            ..Article::default()
         };
         (article, cut)
     }
@@ -333,7 +334,7 @@ pub fn article_from_text(title: Option<String>, text: &str) -> Article {
         outline: outline::outline(&main_text),
         figures,
         main_text,
-        tables: Vec::new(),
+        ..Article::default()
     }
 }
 
@@ -542,6 +543,7 @@ mod tests {
             name: "统计表".into(),
             url: "http://a.cn/f/1.xls".into(),
             kind: "xls".into(),
+            error: None,
         }];
         let r = stitch(vec![p.clone()]);
         assert_eq!(
@@ -567,6 +569,7 @@ mod tests {
             name: "x".into(),
             url: u.into(),
             kind: "pdf".into(),
+            error: None,
         };
         let mut p1 = page("http://a.cn/1.html", Some(T), &[(None, "甲")]);
         let mut p2 = page("http://a.cn/1_2.html", Some(T), &[(None, "乙")]);

@@ -1,0 +1,242 @@
+//! The integration-test harness (in the style of zero2prod's `spawn_app()`): a fresh
+//! prefix and schema, the declared topology, a queue bound to the events exchange, a
+//! publisher, a local page server and an in-process worker.
+use std::collections::HashMap;
+use std::time::Duration;
+
+use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Channel, Connection};
+use report_ingest::metrics::{Health, Metrics};
+use report_ingest::queue::{self, Names, Publisher};
+use report_ingest::worker::{self, Settings};
+use serde_json::Value;
+
+use super::http::TestServer;
+
+pub struct TestEnv {
+    pub prefix: String,
+    pub names: Names,
+    pub server: TestServer,
+    pub conn: Connection,
+    pub channel: Channel,
+    pub publisher: Publisher,
+    pub events_queue: String,
+    pub pg: tokio_postgres::Client,
+    pub settings: Settings,
+}
+
+pub struct RunningWorker {
+    pub stop: tokio::sync::oneshot::Sender<()>,
+    pub handle: tokio::task::JoinHandle<Result<(), worker::WorkerError>>,
+}
+
+impl RunningWorker {
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(30), self.handle)
+            .await
+            .expect("worker stops within 30 s")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+impl TestEnv {
+    pub async fn new(tag: &str) -> TestEnv {
+        let prefix = super::unique(tag);
+        let names = Names::new(&prefix);
+        let server = TestServer::start().await;
+        let settings = Settings {
+            broker: super::broker_args(&prefix),
+            db: super::db_args(&prefix),
+            fetch: super::fetch_args(),
+            politeness: super::politeness_args(),
+            worker: super::worker_args(),
+        };
+        let conn = queue::connect(&settings.broker).await.unwrap();
+        let publisher = Publisher::new(&conn).await.unwrap();
+        queue::declare(publisher.channel(), &names, &settings.worker.retry_delays)
+            .await
+            .unwrap();
+        let channel = conn.create_channel().await.unwrap();
+        let events_queue = format!("{prefix}.test-events");
+        channel
+            .queue_declare(
+                &events_queue,
+                QueueDeclareOptions {
+                    auto_delete: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        channel
+            .queue_bind(
+                &events_queue,
+                &names.events_exchange,
+                "#",
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        let (pg, pg_conn) = tokio_postgres::connect(super::DATABASE_URL, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(pg_conn);
+        TestEnv {
+            prefix,
+            names,
+            server,
+            conn,
+            channel,
+            publisher,
+            events_queue,
+            pg,
+            settings,
+        }
+    }
+
+    pub fn start_worker(&self) -> RunningWorker {
+        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+        let settings = self.settings.clone();
+        let handle = tokio::spawn(worker::run_with(
+            settings,
+            Metrics::new(),
+            Health::new(),
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        RunningWorker { stop, handle }
+    }
+
+    pub async fn publish_raw(&self, body: &[u8]) {
+        self.publisher
+            .publish(
+                "",
+                &self.names.urls,
+                body,
+                BasicProperties::default().with_content_type("application/json".into()),
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn enqueue(&self, msg: Value) {
+        self.publish_raw(&serde_json::to_vec(&msg).unwrap()).await;
+    }
+
+    /// Reads events until `n` arrived (or fails after `timeout`).
+    pub async fn events(&self, n: usize, timeout: Duration) -> Vec<Value> {
+        let mut got = Vec::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while got.len() < n {
+            match self
+                .channel
+                .basic_get(&self.events_queue, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                Some(m) => {
+                    assert_eq!(
+                        m.delivery
+                            .properties
+                            .content_type()
+                            .as_ref()
+                            .map(|s| s.as_str()),
+                        Some("application/cloudevents+json")
+                    );
+                    got.push(serde_json::from_slice(&m.delivery.data).unwrap());
+                }
+                None => {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "timed out with {} of {n} events: {got:#?}",
+                        got.len()
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        got
+    }
+
+    /// Everything in the DLQ: (headers, body).
+    pub async fn dead_letters(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<(HashMap<String, String>, Vec<u8>)> {
+        let mut got = Vec::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while got.len() < n {
+            match self
+                .channel
+                .basic_get(&self.names.dlq, BasicGetOptions { no_ack: true })
+                .await
+                .unwrap()
+            {
+                Some(m) => {
+                    let mut h = HashMap::new();
+                    if let Some(t) = m.delivery.properties.headers() {
+                        for (k, v) in t.inner() {
+                            let s = match v {
+                                AMQPValue::LongString(s) => {
+                                    String::from_utf8_lossy(s.as_bytes()).into_owned()
+                                }
+                                AMQPValue::LongLongInt(i) => i.to_string(),
+                                other => format!("{other:?}"),
+                            };
+                            h.insert(k.to_string(), s);
+                        }
+                    }
+                    got.push((h, m.delivery.data));
+                }
+                None => {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "timed out with {} of {n} dead letters",
+                        got.len()
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        got
+    }
+
+    /// Deletes what the test declared on the broker (its queues and exchanges), so test
+    /// runs leave nothing behind; the schema stays for a look after a failure (schemas
+    /// cost nothing on restarts, quorum queues do).
+    pub async fn teardown(self) {
+        super::delete_topology(
+            &self.channel,
+            &self.names,
+            &self.settings.worker.retry_delays,
+            &[&self.events_queue],
+        )
+        .await;
+        let _ = self.conn.close(200, "test done").await;
+    }
+
+    pub async fn report_rows(&self, url: &str) -> i64 {
+        self.pg
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM \"{}\".reports WHERE url = $1",
+                    self.prefix
+                ),
+                &[&url],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    pub async fn queue_len(&self, queue: &str) -> u32 {
+        super::queue_depth(&self.channel, queue).await
+    }
+}
