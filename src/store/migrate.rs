@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "toast",
         sql: include_str!("migrations/0003_toast.sql"),
     },
+    Migration {
+        version: 4,
+        name: "crash_markers",
+        sql: include_str!("migrations/0004_crash_markers.sql"),
+    },
 ];
 
 /// The newest version this binary knows.
