@@ -137,6 +137,16 @@ pub struct WorkerArgs {
     /// acked: the worst moment to die. Off unless given; hidden from --help.
     #[arg(long, hide = true)]
     pub fault_exit_after_commit: Option<u64>,
+    /// Fault injection for the crash-loop test (tests/crash_loop.rs): abort the process
+    /// right after fetching a page whose body contains this text, as a page that
+    /// exhausts memory would. Off unless given; hidden from --help.
+    #[arg(
+        long,
+        env = "REPORT_INGEST_FAULT_ABORT_ON",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub fault_abort_on: Option<String>,
     /// Seconds a sent outbox row is kept before the relay deletes it (default 7 days).
     /// The outbox is a hand-over buffer, not an archive; the retention only leaves time to
     /// look into what was sent.

@@ -13,9 +13,14 @@ pub enum Disposition {
     DeadLetter,
 }
 
+/// Reason of a message dead-lettered because it crashed the workers that processed it
+/// (`worker::crash`): not an error any boundary returns, the worker's own verdict.
+pub const CRASH_LOOP: &str = "crash_loop";
+
 /// An error that can say what should happen to the message and why, in a short
 /// machine code (`http_503`, `timeout`, `not_html`, …) used as the DLQ reason and in
-/// metrics labels (low cardinality: never a URL).
+/// metrics labels (low cardinality: never a URL). Besides the errors' codes, the worker
+/// itself dead-letters with [`CRASH_LOOP`].
 pub trait Classify {
     fn disposition(&self) -> Disposition;
     fn reason(&self) -> &'static str;

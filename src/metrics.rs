@@ -119,6 +119,7 @@ struct Families {
     event_publish_refused: CounterVec,
     ack_failures: CounterVec,
     outbox_pruned: CounterVec,
+    worker_crashes: CounterVec,
 }
 
 impl Families {
@@ -234,6 +235,11 @@ impl Families {
                 "Sent outbox rows deleted after the retention period.",
                 &[],
             ),
+            worker_crashes: CounterVec::new(
+                "report_ingest_worker_crashes_total",
+                "Deliveries found in flight in a worker that died (swept when the message came back), by whether the delivery ran alone there.",
+                &["alone"],
+            ),
         };
         f.build_info.set(&[env!("CARGO_PKG_VERSION")], 1.0);
         // Known series exist at 0 from the start so dashboards and rate() see them.
@@ -254,6 +260,9 @@ impl Families {
         }
         f.ack_failures.touch(&[]);
         f.outbox_pruned.touch(&[]);
+        for a in ["true", "false"] {
+            f.worker_crashes.touch(&[a]);
+        }
         f
     }
 }
@@ -302,6 +311,7 @@ impl Metrics {
         f.event_publish_refused.render(&mut out);
         f.ack_failures.render(&mut out);
         f.outbox_pruned.render(&mut out);
+        f.worker_crashes.render(&mut out);
         out
     }
 
@@ -436,6 +446,23 @@ impl Metrics {
         self.f.outbox_pruned.add(&[], n as f64);
     }
 
+    /// `found` deliveries were found in flight in workers that died, `alone` of them
+    /// running alone there (`worker::crash`).
+    pub fn worker_crashes(&self, found: i32, alone: i32) {
+        let alone = alone.clamp(0, found.max(0));
+        self.f.worker_crashes.add(&["true"], f64::from(alone));
+        self.f
+            .worker_crashes
+            .add(&["false"], f64::from(found.max(0) - alone));
+    }
+
+    /// Current count of `report_ingest_worker_crashes_total{alone}` (tests).
+    pub fn worker_crashes_count(&self, alone: bool) -> f64 {
+        self.f
+            .worker_crashes
+            .get(&[if alone { "true" } else { "false" }])
+    }
+
     /// Current count of `report_ingest_outbox_pruned_total` (tests).
     pub fn outbox_pruned_count(&self) -> f64 {
         self.f.outbox_pruned.get(&[])
@@ -547,6 +574,8 @@ mod tests {
             "report_ingest_ack_failures_total",
             "report_ingest_outbox_pruned_total",
             "report_ingest_extract_truncated_total{cap=\"depth\"}",
+            "report_ingest_worker_crashes_total{alone=\"true\"}",
+            "report_ingest_worker_crashes_total{alone=\"false\"}",
         ] {
             assert_eq!(line_value(&text, s), Some(0.0), "{s} in\n{text}");
         }
@@ -564,9 +593,9 @@ mod tests {
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
         // 16 families, plus event_publish_refused, ack_failures, outbox_pruned,
-        // extract_truncated.
-        assert_eq!(types, 20);
-        assert_eq!(helps, 20);
+        // extract_truncated, worker_crashes.
+        assert_eq!(types, 21);
+        assert_eq!(helps, 21);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   event → ack.
 //! - [`settle`]: `decide` (pure) and `settle`, the one place a delivery ends.
 //! - [`failure`]: `Failure`, retry tiers, failure headers.
+//! - [`crash`]: crash-loop detection (in-flight markers, the worker lock, suspects run
+//!   alone, the `crash_loop` verdict).
 //! - [`outbox`]: the relay publishing events a dead worker left behind.
 //!
 //! Concurrency: at most `--concurrency` deliveries are in flight (a semaphore), and the
@@ -18,6 +20,7 @@
 //! the connection and return `Ok`.
 
 pub mod attachments;
+pub mod crash;
 pub mod failure;
 pub mod outbox;
 pub mod pages;
@@ -155,6 +158,7 @@ pub async fn run_with(
     health.set_db(store.ping().await.is_ok());
     let fetcher = Fetcher::new(&settings.fetch, &settings.politeness)?;
     let politeness = Politeness::new(&store, &settings.politeness);
+    let crashes = crash::Crashes::start(store.clone(), &settings.worker, metrics.clone()).await;
     let ctx = Context {
         names: Names::new(&settings.broker.prefix),
         worker: Arc::new(settings.worker.clone()),
@@ -167,6 +171,7 @@ pub async fn run_with(
         extract_slots: Arc::new(Semaphore::new(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         )),
+        crashes: crashes.clone(),
     };
 
     let inflight = InFlight::default();
@@ -220,6 +225,9 @@ pub async fn run_with(
         }
         first = false;
     }
+    // Every delivery is settled, returned or abandoned to the broker by now: none of
+    // this worker's markers is a crash.
+    crashes.stop().await;
     let _ = stop_tx.send(true);
     beat.abort();
     if let Some(t) = metrics_task {

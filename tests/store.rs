@@ -695,3 +695,85 @@ async fn outbox_retention_deletes_old_sent_rows_in_batches() {
         0
     );
 }
+
+/// 0004 (crash-loop detection): a marker is a crash only once its worker's lock is gone;
+/// solo crashes count markers that ran alone; a live worker's marker is left alone; a
+/// settled delivery forgets its counts when asked.
+#[tokio::test]
+async fn crash_markers_count_only_dead_workers() {
+    let s = store("store_crash").await;
+    let (dead, alive, me) = (
+        format!("w-{:08x}", rand::random::<u32>()),
+        format!("w-{:08x}", rand::random::<u32>()),
+        format!("w-{:08x}", rand::random::<u32>()),
+    );
+    let dead_lock = s.worker_lock(&dead).await.unwrap();
+    let _alive_lock = s.worker_lock(&alive).await.unwrap();
+    s.marker_add("id:poison", &dead, true).await.unwrap();
+    s.marker_add("id:poison", &alive, false).await.unwrap();
+    s.marker_add("id:neighbour", &dead, false).await.unwrap();
+
+    // Both workers alive: nothing is a crash.
+    let swept = s.crash_sweep("id:poison", &me).await.unwrap();
+    assert_eq!((swept.found, swept.alive, swept.counts.crashes), (0, 2, 0));
+
+    // The first worker dies (its session ends): its marker is a solo crash.
+    drop(dead_lock);
+    let mut swept = s.crash_sweep("id:poison", &me).await.unwrap();
+    for _ in 0..100 {
+        if swept.found > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        swept = s.crash_sweep("id:poison", &me).await.unwrap();
+    }
+    assert_eq!((swept.found, swept.found_alone, swept.alive), (1, 1, 1));
+    assert_eq!((swept.counts.crashes, swept.counts.solo_crashes), (1, 1));
+    // Swept once: the marker is gone, the counts stay.
+    let again = s.crash_sweep("id:poison", &me).await.unwrap();
+    assert_eq!((again.found, again.counts.crashes), (0, 1));
+    // The neighbour's crash is its own, not shared, and not the poison's.
+    let n = s.crash_sweep("id:neighbour", &me).await.unwrap();
+    assert_eq!(
+        (n.found, n.counts.crashes, n.counts.solo_crashes),
+        (1, 1, 0)
+    );
+    // The sweeper's own markers are never swept.
+    s.marker_add("id:poison", &me, true).await.unwrap();
+    assert_eq!(s.crash_sweep("id:poison", &me).await.unwrap().alive, 1);
+
+    // Settling without forgetting drops the marker only; forgetting drops the counts.
+    s.marker_settled("id:poison", &me, false).await.unwrap();
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM in_flight WHERE message_key = 'id:poison'"
+        )
+        .await,
+        1,
+        "the live worker's marker stays"
+    );
+    assert_eq!(count(&s, "SELECT count(*) FROM crash_counts").await, 2);
+    s.marker_settled("id:poison", &me, true).await.unwrap();
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM crash_counts WHERE message_key = 'id:poison'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(s.markers_clear(&alive).await.unwrap(), 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM in_flight").await, 0);
+    // Prune: nothing is old enough.
+    assert_eq!(
+        s.crash_prune(Duration::from_secs(3600), Duration::from_secs(3600))
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    assert_eq!(
+        s.crash_prune(Duration::ZERO, Duration::ZERO).await.unwrap(),
+        (0, 1)
+    );
+}

@@ -43,8 +43,13 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
+        name: "crash_markers",
+        sql: include_str!("migrations/0004_crash_markers.sql"),
+    },
+    Migration {
+        version: 5,
         name: "pages",
-        sql: include_str!("migrations/0004_pages.sql"),
+        sql: include_str!("migrations/0005_pages.sql"),
     },
 ];
 

@@ -8,10 +8,13 @@
 //! - [`Store::save`] ([`save`]) writes one fetched page in one transaction: the report row,
 //!   its articles and figures, the raw bytes (zstd) and an outbox row with the event.
 //! - The outbox functions serve the relay that publishes events a worker could not.
+//! - [`crash`]: in-flight markers, the worker's advisory lock and crash counts, for
+//!   crash-loop detection (`worker::crash`).
 //!
 //! Only bound parameters reach SQL; the one identifier we interpolate, the schema name, is
 //! validated by [`validate_schema`] (`[a-z_][a-z0-9_]*`, ≤ 63 bytes) and double-quoted.
 
+pub mod crash;
 pub mod migrate;
 pub mod replay;
 pub mod save;

@@ -11,9 +11,10 @@ use lapin::BasicProperties;
 use tracing::{field, Instrument};
 
 use super::attachments;
+use super::crash::{self, Admission, Crashes, Ticket};
 use super::failure::Failure;
 use super::pages::{self, Got, Page, Walked};
-use super::settle::{decide, settle, About, Happened};
+use super::settle::{decide, message_key, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
 use crate::disposition::Disposition;
 use crate::events::{self, Event};
@@ -40,6 +41,8 @@ pub struct Context {
     /// not go faster, and each holds a parsed DOM (several times the page size): with
     /// `--concurrency 8` on 2 cores, unbounded extraction measured 175 MB peak RSS.
     pub extract_slots: Arc<tokio::sync::Semaphore>,
+    /// Crash-loop detection: this worker's id, lock and the gate suspects run alone under.
+    pub crashes: Crashes,
 }
 
 /// How a delivery ended.
@@ -106,7 +109,7 @@ pub async fn process_one(ctx: &Context, publisher: &Publisher, delivery: Deliver
 }
 
 async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outcome {
-    let happened = happen(ctx, delivery).await;
+    let (happened, ticket) = happen(ctx, delivery).await;
     let decision = decide(
         &ctx.worker,
         &delivery.properties,
@@ -114,18 +117,24 @@ async fn run(ctx: &Context, publisher: &Publisher, delivery: &Delivery) -> Outco
         happened,
         &now_rfc3339(),
     );
-    settle(ctx, publisher, delivery, decision).await
+    let outcome = settle(ctx, publisher, delivery, decision).await;
+    if let Some(ticket) = ticket {
+        ticket.settled(&outcome).await;
+    }
+    outcome
 }
 
-/// Everything before the settle step: parse the body, then [`handle`] it.
-async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
+/// Everything before the settle step: parse the body, pass the crash-loop check
+/// ([`crash`]), then [`handle`] it. The ticket (marker, gate) is held until the delivery
+/// is settled.
+async fn happen(ctx: &Context, delivery: &Delivery) -> (Happened, Option<Ticket>) {
     let msg = match parse_message(&delivery.data) {
         Ok(m) => m,
         Err(e) => {
             // Userinfo never shows (a password in a body we refused to parse).
             let shown =
                 crate::queue::message::redact_userinfo(&String::from_utf8_lossy(&delivery.data));
-            return Happened::Failed {
+            let failed = Happened::Failed {
                 failure: Failure::from_error(&e.error),
                 about: About {
                     subject: shown.chars().take(256).collect(),
@@ -135,6 +144,7 @@ async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
                     ..About::default()
                 },
             };
+            return (failed, None);
         }
     };
     let span = tracing::Span::current();
@@ -149,20 +159,30 @@ async fn happen(ctx: &Context, delivery: &Delivery) -> Happened {
     if let Some(id) = &message_id {
         span.record("message_id", id.as_str());
     }
-    match handle(ctx, &msg).await {
+    let about = || About {
+        host: url::Url::parse(&msg.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned)),
+        subject: msg.url.clone(),
+        id: msg.id.clone(),
+        meta: msg.meta.clone(),
+    };
+    let key = message_key(msg.id.as_deref(), &delivery.properties, &delivery.data);
+    let ticket = match ctx.crashes.admit(delivery, &key).await {
+        Admission::Run(ticket) => ticket,
+        Admission::CrashLoop { failure, ticket } => {
+            let about = about();
+            return (Happened::Failed { failure, about }, Some(ticket));
+        }
+    };
+    let happened = match handle(ctx, &msg).await {
         Ok(h) => h,
         Err(failure) => Happened::Failed {
             failure,
-            about: About {
-                host: url::Url::parse(&msg.url)
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_owned)),
-                subject: msg.url.clone(),
-                id: msg.id.clone(),
-                meta: msg.meta.clone(),
-            },
+            about: about(),
         },
-    }
+    };
+    (happened, Some(ticket))
 }
 
 /// Fetches, extracts and stores: [`Happened::Saved`] or [`Happened::OverBudget`], or why it
@@ -272,6 +292,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
 /// Runs the CPU-heavy extraction on the blocking pool (the async workers keep serving
 /// heartbeats, acks and I/O), inside the delivery's span.
 pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
+    crash::fault_abort_on(&ctx.worker, &fetched.body);
     let span = tracing::Span::current();
     let body = fetched.body.clone();
     let url = fetched.final_url.clone();

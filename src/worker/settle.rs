@@ -335,6 +335,7 @@ mod tests {
             metrics_addr: None,
             no_migrate: true,
             fault_exit_after_commit: None,
+            fault_abort_on: None,
             outbox_retention: 7 * 86_400,
             max_pages: 20,
             fetch_attachments: false,

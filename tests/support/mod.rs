@@ -104,6 +104,7 @@ pub fn worker_args() -> WorkerArgs {
         metrics_addr: None,
         no_migrate: false,
         fault_exit_after_commit: None,
+        fault_abort_on: None,
         outbox_retention: 7 * 86_400,
         max_pages: 20,
         fetch_attachments: false,

@@ -1,4 +1,4 @@
--- 0004: a report split over pages is stored as one (issue 13), and its attachments listed.
+-- 0005: a report split over pages is stored as one (issue 13), and its attachments listed.
 -- `content_sha256` of a multi-page report is the sha256 over its pages' hashes in order
 -- (src/store/save.rs), so "same pages, same content" is still one comparison.
 ALTER TABLE reports
