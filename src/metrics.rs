@@ -93,7 +93,7 @@ pub fn status_class(status: u16) -> &'static str {
 }
 
 /// The `cap` labels of `report_ingest_extract_truncated_total`, in `Truncated`'s order.
-const TRUNCATION_CAPS: [&str; 4] = ["bytes", "depth", "attributes", "figures"];
+const TRUNCATION_CAPS: [&str; 5] = ["bytes", "depth", "attributes", "figures", "attachments"];
 
 /// Every family of the worker. Field docs are the HELP texts.
 #[derive(Debug)]
@@ -405,10 +405,13 @@ impl Metrics {
             f.mojibake_pages.inc(&[]);
         }
         let t = &report.truncated;
-        for (cap, n) in TRUNCATION_CAPS
-            .into_iter()
-            .zip([t.bytes, t.depth, t.attributes, t.figures])
-        {
+        for (cap, n) in TRUNCATION_CAPS.into_iter().zip([
+            t.bytes,
+            t.depth,
+            t.attributes,
+            t.figures,
+            t.attachments,
+        ]) {
             if n > 0 {
                 f.extract_truncated.inc(&[cap]);
             }
@@ -593,9 +596,9 @@ mod tests {
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
         // 16 families, plus event_publish_refused, ack_failures, outbox_pruned,
-        // extract_truncated, worker_crashes.
-        assert_eq!(types, 21);
-        assert_eq!(helps, 21);
+        // extract_truncated, worker_crashes, pages_per_report.
+        assert_eq!(types, 22);
+        assert_eq!(helps, 22);
     }
 
     #[test]

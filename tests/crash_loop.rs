@@ -241,14 +241,22 @@ async fn poison_beside_a_normal_page(
     let poison = env.server.url(poison_path);
     env.enqueue(serde_json::json!({"url": normal, "id": "normal-1"}))
         .await;
-    env.enqueue(serde_json::json!({"url": poison, "id": "poison-1", "meta": {"case": tag}}))
-        .await;
 
     let started = Instant::now();
     let mut deaths = 0u32;
     let mut statuses = Vec::new();
     let mut events = Vec::new();
     let mut child = env.spawn_worker(extra, rlimit_as, 0);
+    // The poison goes in once the normal page is being fetched (it takes
+    // NORMAL_DELAY_MS), so the first crash surely hits it in flight.
+    support::eventually(
+        Duration::from_secs(30),
+        "the normal page in flight",
+        || async { (env.server.hits(&normal_path) >= 1).then_some(()) },
+    )
+    .await;
+    env.enqueue(serde_json::json!({"url": poison, "id": "poison-1", "meta": {"case": tag}}))
+        .await;
     loop {
         match tokio::time::timeout(Duration::from_millis(200), child.wait()).await {
             Ok(status) => {
