@@ -77,6 +77,29 @@ fn good_page(i: usize) -> String {
     )
 }
 
+/// Good pages whose number ends in this digit are reports over two pages.
+const PAGED_DIGIT: usize = 3;
+
+/// Page 1 (with `共2页` and a `下一页` link) and page 2 of report `i`.
+fn two_pages(i: usize) -> (String, String) {
+    let pager = format!(
+        "<div class=\"pages\">共2页 当前第1页 <a href=\"{i}_2.html\">下一页</a></div>\
+         <div class=\"footer\">"
+    );
+    let one = good_page(i).replacen("<div class=\"footer\">", &pager, 1);
+    let two = good_page(i)
+        .replace("一、基本情况", "四、存在问题")
+        .replace("二、主要做法", "五、整改措施")
+        .replace("三、下一步打算", "六、工作展望")
+        .replace("全年共接诊群众", "第二页统计接诊群众")
+        .replacen(
+            "<div class=\"footer\">",
+            "<div class=\"pages\">共2页 当前第2页</div><div class=\"footer\">",
+            1,
+        );
+    (one, two)
+}
+
 fn nested_page(depth: usize) -> String {
     let mut s = String::with_capacity(depth * 11 + 200);
     s.push_str("<html><head><meta charset=\"utf-8\"><title>深层嵌套</title></head><body>");
@@ -132,7 +155,18 @@ fn plan(server: &TestServer, n: usize) -> Vec<Msg> {
     let n_good = n.saturating_sub(n_hostile + n_flaky);
     for i in 0..n_good {
         let path = format!("/r/{i}.html");
-        server.add_page(&path, Some("text/html; charset=utf-8"), good_page(i));
+        if i % 10 == PAGED_DIGIT {
+            // A report over two pages (issue 13): page 1 links `下一页` to page 2.
+            let (one, two) = two_pages(i);
+            server.add_page(&path, Some("text/html; charset=utf-8"), one);
+            server.add_page(
+                &format!("/r/{i}_2.html"),
+                Some("text/html; charset=utf-8"),
+                two,
+            );
+        } else {
+            server.add_page(&path, Some("text/html; charset=utf-8"), good_page(i));
+        }
         msgs.push(Msg {
             id: format!("good-{i}"),
             body: json!({"url": server.url(&path), "id": format!("good-{i}")})
@@ -756,6 +790,29 @@ async fn faults_every_message_ends_exactly_once() {
         .unwrap()
         .get(0);
 
+    // Reports over two pages: stored with both pages, and every report's page rows
+    // match its page_count (no doubled or missing report_pages rows).
+    let pages_wrong: i64 = db
+        .query_one(
+            &format!(
+                "SELECT count(*) FROM \"{schema}\".reports r WHERE \
+                 r.page_count <> (SELECT count(*) FROM \"{schema}\".report_pages p WHERE p.report_id = r.id) \
+                 OR (r.url ~ '/r/[0-9]*{PAGED_DIGIT}\\.html$' AND r.page_count <> 2)"
+            ),
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let paged: i64 = db
+        .query_one(
+            &format!("SELECT count(*) FROM \"{schema}\".reports WHERE page_count = 2"),
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+
     let mut dead_by_reason: BTreeMap<String, usize> = BTreeMap::new();
     let mut dead_distinct: HashSet<Vec<u8>> = HashSet::new();
     for (body, headers) in &ledger.dead {
@@ -820,7 +877,8 @@ async fn faults_every_message_ends_exactly_once() {
 
     println!(
         "faults: enqueued={total} stored={stored} dead_lettered={} ({}) lost={} double_endings={} \
-         duplicate_rows={dup_rows} figure_row_mismatch={figure_mismatch} distinct_event_ids={distinct_events} \
+         duplicate_rows={dup_rows} figure_row_mismatch={figure_mismatch} two_page_reports={paged} \
+         page_rows_wrong={pages_wrong} distinct_event_ids={distinct_events} \
          (stored+dead={}) dlq_redelivered_copies={dlq_dups} worker_restarts={} (sigkill={killed}) \
          peak_worker_rss={}MB recovered={:?} clean_sigterm_exits={clean_exits}/{WORKERS} feed={:.0}s total={:.0}s",
         dead_distinct.len(),
@@ -861,10 +919,14 @@ async fn faults_every_message_ends_exactly_once() {
             &wrong[..wrong.len().min(10)]
         ));
     }
-    if dup_rows != 0 || figure_mismatch != 0 {
+    if dup_rows != 0 || figure_mismatch != 0 || pages_wrong != 0 {
         problems.push(format!(
-            "duplicate rows {dup_rows}, figure row mismatches {figure_mismatch}"
+            "duplicate rows {dup_rows}, figure row mismatches {figure_mismatch}, \
+             reports with wrong page rows {pages_wrong}"
         ));
+    }
+    if paged == 0 {
+        problems.push("no report over two pages was stored".into());
     }
     if stored as usize != stored_ids {
         problems.push(format!(
