@@ -60,6 +60,83 @@ pub fn header_declares_utf16(content_type: Option<&str>) -> bool {
         .is_some_and(is_utf16)
 }
 
+/// Whether the bytes are UTF-32 text whose NUL bytes the binary sniff must not judge: by
+/// BOM, by the header's label, or by the shape of the first character (`<` followed or
+/// preceded by three NULs, which is how a page declaring UTF-32 in its meta starts).
+pub fn is_utf32_text(bytes: &[u8], content_type: Option<&str>) -> bool {
+    utf32(bytes, content_type).is_some()
+}
+
+/// Byte order of a UTF-32 body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Utf32 {
+    Le,
+    Be,
+}
+
+/// UTF-32 detection: (byte order, BOM length, declared label, source).
+fn utf32(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Option<(Utf32, usize, Option<String>, &'static str)> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Some((Utf32::Le, 4, None, "bom")),
+        [0, 0, 0xFE, 0xFF, ..] => return Some((Utf32::Be, 4, None, "bom")),
+        _ => {}
+    }
+    let shape = match bytes {
+        [c, 0, 0, 0, ..] if *c != 0 => Some(Utf32::Le),
+        [0, 0, 0, c, ..] if *c != 0 => Some(Utf32::Be),
+        _ => None,
+    };
+    if let Some(label) = content_type.and_then(charset_param) {
+        let order = match label.to_ascii_lowercase().as_str() {
+            "utf-32le" | "utf32le" => Some(Utf32::Le),
+            "utf-32be" | "utf32be" => Some(Utf32::Be),
+            "utf-32" | "utf32" | "ucs-4" | "iso-10646-ucs-4" => Some(shape.unwrap_or(Utf32::Be)),
+            _ => None,
+        };
+        if let Some(order) = order {
+            return Some((order, 0, Some(label), "header"));
+        }
+    }
+    // Only a page that starts like markup counts (`<` or whitespace in UTF-32).
+    let first = match shape? {
+        Utf32::Le => bytes[0],
+        Utf32::Be => bytes[3],
+    };
+    (first == b'<' || first.is_ascii_whitespace()).then_some((shape?, 0, None, "bytes-utf32"))
+}
+
+/// Decodes UTF-32 (no crate does: the WHATWG encodings exclude it); an invalid code
+/// point or a cut last unit becomes U+FFFD.
+fn decode_utf32(body: &[u8], order: Utf32) -> (String, usize, usize) {
+    let mut text = String::with_capacity(body.len() / 2);
+    let (mut total, mut bad) = (0usize, 0usize);
+    let mut units = body.chunks_exact(4);
+    for unit in units.by_ref() {
+        let b = [unit[0], unit[1], unit[2], unit[3]];
+        let n = match order {
+            Utf32::Le => u32::from_le_bytes(b),
+            Utf32::Be => u32::from_be_bytes(b),
+        };
+        total += 1;
+        match char::from_u32(n) {
+            Some(c) => text.push(c),
+            None => {
+                bad += 1;
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    if !units.remainder().is_empty() {
+        total += 1;
+        bad += 1;
+        text.push('\u{FFFD}');
+    }
+    (text, total, bad)
+}
+
 /// Decodes the body. Never fails: undecodable bytes become U+FFFD and are counted.
 ///
 /// A declaration (header or meta) that decodes the bytes with errors while another
@@ -67,6 +144,26 @@ pub fn header_declares_utf16(content_type: Option<&str>) -> bool {
 /// by the bytes: `source = "bytes-override"`, `declared` keeps the label. A declaration
 /// that decodes cleanly is never overridden.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+    if let Some((order, skip, declared, source)) = utf32(bytes, content_type) {
+        let (text, total, bad) = decode_utf32(&bytes[skip..], order);
+        return Decoded {
+            text,
+            info: CharsetInfo {
+                declared,
+                source: source.to_owned(),
+                used: match order {
+                    Utf32::Le => "utf-32le",
+                    Utf32::Be => "utf-32be",
+                }
+                .to_owned(),
+                replacement_ratio: if total == 0 {
+                    0.0
+                } else {
+                    bad as f64 / total as f64
+                },
+            },
+        };
+    }
     let (mut encoding, declared, mut source, skip) = choose(bytes, content_type);
     let body = &bytes[skip..];
     let (mut text, mut had_errors) = encoding.decode_without_bom_handling(body);

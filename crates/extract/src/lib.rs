@@ -40,7 +40,9 @@ pub const EXTRACTOR_VERSION: &str = "0.7.0";
 /// → attachments → articles (篇N) → pagination → metadata, outline and figures per article.
 pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError> {
     let bytes = &input.bytes[..input.bytes.len().min(opts.max_bytes)];
-    if !charset::header_declares_utf16(input.content_type) {
+    if !charset::header_declares_utf16(input.content_type)
+        && !charset::is_utf32_text(bytes, input.content_type)
+    {
         charset::sniff_not_html(bytes)?;
     }
     let decoded = charset::decode(bytes, input.content_type);

@@ -38,6 +38,86 @@ fn utf16_declared_by_the_header_without_bom_is_decoded() {
     }
 }
 
+fn utf32(s: &str, le: bool) -> Vec<u8> {
+    s.chars()
+        .flat_map(|c| {
+            let n = c as u32;
+            if le {
+                n.to_le_bytes()
+            } else {
+                n.to_be_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf32_by_header_bom_or_meta_is_decoded() {
+    let meta_page = PAGE.replace("<head>", "<head><meta charset=\"utf-32\">");
+    let bom = |b: &[u8], body: Vec<u8>| [b.to_vec(), body].concat();
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        (
+            "header le",
+            utf32(PAGE, true),
+            "text/html; charset=UTF-32LE",
+            "utf-32le",
+        ),
+        (
+            "header be",
+            utf32(PAGE, false),
+            "text/html; charset=utf-32be",
+            "utf-32be",
+        ),
+        (
+            "header no order",
+            utf32(PAGE, true),
+            "text/html; charset=utf-32",
+            "utf-32le",
+        ),
+        (
+            "bom le",
+            bom(&[0xFF, 0xFE, 0, 0], utf32(PAGE, true)),
+            "text/html",
+            "utf-32le",
+        ),
+        (
+            "bom be",
+            bom(&[0, 0, 0xFE, 0xFF], utf32(PAGE, false)),
+            "text/html",
+            "utf-32be",
+        ),
+        ("meta be", utf32(&meta_page, false), "text/html", "utf-32be"),
+    ];
+    for (what, bytes, ct, used) in cases {
+        let input = Input {
+            bytes: &bytes,
+            url: Some("https://example.gov.cn/a.html"),
+            content_type: Some(ct),
+        };
+        let report = extract::extract(&input, &Options::default())
+            .unwrap_or_else(|e| panic!("{what}: rejected as {e}"));
+        assert_eq!(report.title.as_deref(), Some("2024年工作报告"), "{what}");
+        assert_eq!(report.charset_info.used, used, "{what}");
+        assert_eq!(report.charset_info.replacement_ratio, 0.0, "{what}");
+        let text: String = report
+            .articles
+            .iter()
+            .map(|a| a.main_text.as_str())
+            .collect();
+        assert!(text.contains("增长5.2%"), "{what}: {text}");
+    }
+    // A unit cut by the end and a code point past U+10FFFF become U+FFFD, never a panic.
+    let mut bytes = utf32(PAGE, true);
+    bytes.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0x7F, 0x41, 0]);
+    let input = Input {
+        bytes: &bytes,
+        url: None,
+        content_type: Some("text/html; charset=utf-32le"),
+    };
+    let report = extract::extract(&input, &Options::default()).unwrap();
+    assert!(report.charset_info.replacement_ratio > 0.0);
+}
+
 #[test]
 fn undeclared_nul_bytes_are_still_not_html() {
     let bytes = utf16le(PAGE);
