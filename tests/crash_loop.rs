@@ -19,14 +19,12 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Channel, Connection};
+use lapin::options::BasicGetOptions;
+use lapin::types::AMQPValue;
 use report_ingest::queue::names::headers;
-use report_ingest::queue::{self, Names, Publisher};
 use report_ingest::worker::crash::CRASH_LOOP_SOLO_CRASHES;
 use serde_json::Value;
-use support::http::TestServer;
+use support::env::TestEnv as Env;
 
 const BIN: &str = env!("CARGO_BIN_EXE_report-ingest");
 
@@ -46,83 +44,20 @@ const NORMAL_DELAY_MS: u64 = 1500;
 /// Deaths after which the test gives up (the broker's own delivery limit is 20).
 const MAX_DEATHS: u32 = 15;
 
-struct Env {
-    prefix: String,
-    names: Names,
-    server: TestServer,
-    conn: Connection,
-    channel: Channel,
-    publisher: Publisher,
-    events_queue: String,
-    pg: tokio_postgres::Client,
+/// What these tests add to the shared harness: worker processes under a supervisor, and
+/// draining what the broker holds.
+trait CrashEnv {
+    fn spawn_worker(
+        &self,
+        extra: &[String],
+        rlimit_as: Option<u64>,
+        n: u32,
+    ) -> tokio::process::Child;
+    async fn drain_events(&self, into: &mut Vec<Value>);
+    async fn drain_dead_letters(&self) -> Vec<(HashMap<String, String>, Vec<u8>)>;
 }
 
-impl Env {
-    async fn new(tag: &str) -> Env {
-        let prefix = support::unique(tag);
-        let names = Names::new(&prefix);
-        let server = TestServer::start().await;
-        let broker = support::broker_args(&prefix);
-        let conn = queue::connect(&broker).await.unwrap();
-        let publisher = Publisher::new(&conn).await.unwrap();
-        queue::declare(
-            publisher.channel(),
-            &names,
-            &support::worker_args().retry_delays,
-        )
-        .await
-        .unwrap();
-        let channel = conn.create_channel().await.unwrap();
-        let events_queue = format!("{prefix}.test-events");
-        channel
-            .queue_declare(
-                &events_queue,
-                QueueDeclareOptions {
-                    auto_delete: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_bind(
-                &events_queue,
-                &names.events_exchange,
-                "#",
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let (pg, pg_conn) = tokio_postgres::connect(support::DATABASE_URL, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(pg_conn);
-        Env {
-            prefix,
-            names,
-            server,
-            conn,
-            channel,
-            publisher,
-            events_queue,
-            pg,
-        }
-    }
-
-    async fn enqueue(&self, msg: Value) {
-        self.publisher
-            .publish(
-                "",
-                &self.names.urls,
-                &serde_json::to_vec(&msg).unwrap(),
-                BasicProperties::default().with_content_type("application/json".into()),
-            )
-            .await
-            .unwrap();
-    }
-
+impl CrashEnv for Env {
     /// A worker process: concurrency (and prefetch) 4, so the poison and the normal page
     /// are in flight in the same worker; with `rlimit_as`, under that address-space limit.
     fn spawn_worker(
@@ -203,20 +138,6 @@ impl Env {
             got.push((h, m.delivery.data));
         }
         got
-    }
-
-    async fn report_rows(&self, url: &str) -> i64 {
-        self.pg
-            .query_one(
-                &format!(
-                    "SELECT count(*) FROM \"{}\".reports WHERE url = $1",
-                    self.prefix
-                ),
-                &[&url],
-            )
-            .await
-            .unwrap()
-            .get(0)
     }
 }
 
@@ -371,7 +292,7 @@ async fn poison_beside_a_normal_page(
         f["detail"],
         elapsed.as_secs_f64()
     );
-    let _ = env.conn.close(200, "done").await;
+    env.teardown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
