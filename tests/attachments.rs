@@ -208,5 +208,20 @@ async fn fetch_attachments_stores_their_text_as_articles_and_records_bad_files()
     assert_eq!(ev2["data"]["unchanged"], true, "{ev2:#}");
     assert_eq!(ev2["id"], ev["id"]);
     w.stop().await;
+
+    // replay re-extracts the page from its stored bytes and keeps the attachment
+    // articles and errors (their files' bytes are not stored): nothing changes.
+    let store = report_ingest::store::Store::connect(&env.settings.db)
+        .await
+        .unwrap();
+    let stats = report_ingest::ops::replay::run(&store, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(stats.changed, 0, "{stats:?}");
+    assert_eq!(
+        report_json(&env, &url).await["articles"],
+        report["articles"]
+    );
+    assert_eq!(attachment_rows(&env, &url).await, rows);
     env.teardown().await;
 }

@@ -158,6 +158,8 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
         Ok(Err(e)) => return Outcome::Failed(format!("extract: {e}")),
         Err(_) => return Outcome::Failed("extract: panicked".into()),
     };
+    let mut report = report;
+    carry_attachments(&mut report, &page.report);
     let new = match crate::store::save::storable(&report) {
         Ok((_, json)) => json,
         Err(e) => return Outcome::Failed(format!("serialise: {e}")),
@@ -166,6 +168,32 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
         Outcome::Unchanged
     } else {
         Outcome::Changed(Box::new(report))
+    }
+}
+
+/// Attachment articles (`--fetch-attachments`) come from files whose bytes are not stored:
+/// replay keeps the stored ones, and what is recorded of each attachment (its `error`), so
+/// re-extracting the pages does not drop them.
+fn carry_attachments(report: &mut Report, stored: &Value) {
+    if let Some(articles) = stored.get("articles").and_then(Value::as_array) {
+        report.articles.extend(
+            articles
+                .iter()
+                .filter(|a| a.get("source").and_then(Value::as_str) == Some("attachment"))
+                .filter_map(|a| serde_json::from_value::<extract::Article>(a.clone()).ok()),
+        );
+    }
+    if let Some(old) = stored.get("attachments").and_then(Value::as_array) {
+        for a in &mut report.attachments {
+            let error = old
+                .iter()
+                .find(|o| o.get("url").and_then(Value::as_str) == Some(a.url.as_str()))
+                .and_then(|o| o.get("error"))
+                .and_then(Value::as_str);
+            if let Some(e) = error {
+                a.error = Some(e.to_owned());
+            }
+        }
     }
 }
 
