@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use lapin::options::BasicGetOptions;
-use lapin::types::AMQPValue;
 use report_ingest::queue::names::headers;
 use report_ingest::worker::crash::CRASH_LOOP_SOLO_CRASHES;
 use serde_json::Value;
@@ -122,19 +121,7 @@ impl CrashEnv for Env {
             .await
             .unwrap()
         {
-            let mut h = HashMap::new();
-            if let Some(t) = m.delivery.properties.headers() {
-                for (k, v) in t.inner() {
-                    let s = match v {
-                        AMQPValue::LongString(s) => {
-                            String::from_utf8_lossy(s.as_bytes()).into_owned()
-                        }
-                        AMQPValue::LongLongInt(i) => i.to_string(),
-                        other => format!("{other:?}"),
-                    };
-                    h.insert(k.to_string(), s);
-                }
-            }
+            let h = support::env::headers_text(&m.delivery.properties);
             got.push((h, m.delivery.data));
         }
         got

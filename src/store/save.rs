@@ -109,8 +109,8 @@ pub fn content_sha256(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
-/// The content hash of a report made of pages with these hashes: the page's own hash for
-/// one page, else the sha256 over the pages' hashes in order (so the same pages with the
+/// The content hash of a report made of pages (and read attachments) with these hashes:
+/// the page's own hash for one page, else the sha256 over the hashes in order (so the same pages with the
 /// same content give the same hash, and any page changing changes it).
 pub fn report_sha256(page_shas: &[String]) -> String {
     match page_shas {
@@ -384,12 +384,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     let sha = if page.attachment_sha256.is_empty() {
         report_sha256(&page_shas)
     } else {
-        let all: Vec<String> = page_shas
-            .iter()
-            .chain(page.attachment_sha256)
-            .cloned()
-            .collect();
-        content_sha256(all.join("\n").as_bytes())
+        report_sha256(&[page_shas.as_slice(), page.attachment_sha256].concat())
     };
     let pages = page.pages();
     let page_count = i32::try_from(pages.count).unwrap_or(i32::MAX);

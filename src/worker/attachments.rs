@@ -25,36 +25,30 @@ pub const MAX_READ: usize = 10;
 /// read, records an error on each that failed. Returns the bodies read (their hashes
 /// join the report's content hash, so a changed attachment updates the report).
 pub async fn read_all(ctx: &Context, report: &mut Report) -> Vec<Bytes> {
+    let readable: Vec<(usize, report_docread::Kind)> = report
+        .attachments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| report_docread::kind_of(&a.kind).map(|k| (i, k)))
+        .take(MAX_READ)
+        .collect();
     let mut bodies = Vec::new();
-    let mut read = 0;
-    for i in 0..report.attachments.len() {
-        let Some(kind) = report
-            .attachments
-            .get(i)
-            .and_then(|a| report_docread::kind_of(&a.kind))
-        else {
+    for (i, kind) in readable {
+        let Some(a) = report.attachments.get(i) else {
             continue;
         };
-        if read >= MAX_READ {
-            break;
-        }
-        read += 1;
-        let (name, url) = match report.attachments.get(i) {
-            Some(a) => (a.name.clone(), a.url.clone()),
-            None => continue,
-        };
-        let result = fetch_and_read(ctx, kind, &name, &url).await;
-        match (result, report.attachments.get_mut(i)) {
-            (Ok((article, body)), Some(a)) => {
-                a.error = None;
+        let result = fetch_and_read(ctx, kind, &a.name, &a.url).await;
+        match result {
+            Ok((article, body)) => {
                 bodies.push(body);
                 report.articles.push(article);
             }
-            (Err(code), Some(a)) => {
-                tracing::info!(url = %url, reason = %code, "An attachment could not be read.");
-                a.error = Some(code);
+            Err(code) => {
+                if let Some(a) = report.attachments.get_mut(i) {
+                    tracing::info!(url = %a.url, reason = %code, "An attachment could not be read.");
+                    a.error = Some(code);
+                }
             }
-            (_, None) => {}
         }
     }
     bodies

@@ -45,7 +45,9 @@ pub enum Got {
 /// The pages of one report, in order, and how many it shows but could not be stored.
 #[derive(Debug)]
 pub struct Walked {
-    pub pages: Vec<Page>,
+    pub first: Page,
+    /// The pages after the first (empty for a one-page report).
+    pub more: Vec<Page>,
     pub missing: u32,
 }
 
@@ -130,11 +132,11 @@ pub async fn walk(
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(start.as_str().to_owned());
     seen.insert(first.fetched.final_url.clone());
-    let first_pagination = first.report.pagination.clone();
-    let mut pages = vec![first];
+    let mut more: Vec<Page> = Vec::new();
     let mut failed = false;
     let mut cut = false;
-    while let Some(last) = pages.last() {
+    loop {
+        let last = more.last().unwrap_or(&first);
         let Some(next) = next_link(&last.report, start) else {
             break;
         };
@@ -145,7 +147,7 @@ pub async fn walk(
             break;
         }
         let last_page = last.report.pagination.as_ref().map_or(0, |p| p.page);
-        if pages.len() >= max_pages {
+        if 1 + more.len() >= max_pages {
             cut = true;
             break;
         }
@@ -179,7 +181,7 @@ pub async fn walk(
             {
                 break
             }
-            Ok(report) => pages.push(Page {
+            Ok(report) => more.push(Page {
                 url: next.to_string(),
                 fetched,
                 report,
@@ -192,9 +194,13 @@ pub async fn walk(
             Err(f) => return Err(f),
         }
     }
-    let stored = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-    let missing = missing_pages(first_pagination.as_ref(), stored, failed || cut);
-    Ok(Ok(Walked { pages, missing }))
+    let stored = u32::try_from(1 + more.len()).unwrap_or(u32::MAX);
+    let missing = missing_pages(first.report.pagination.as_ref(), stored, failed || cut);
+    Ok(Ok(Walked {
+        first,
+        more,
+        missing,
+    }))
 }
 
 /// Pages the report shows that are not stored: from `共N页` when the page says it

@@ -205,34 +205,25 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         fetched,
         report,
     };
-    let walked = if first
-        .report
-        .pagination
-        .as_ref()
-        .is_some_and(|p| p.next.is_some())
-        && ctx.worker.max_pages > 1
-    {
-        match pages::walk(ctx, &url, first, usize::from(ctx.worker.max_pages)).await? {
-            Ok(w) => w,
-            Err(wait) => return Ok(Happened::OverBudget(wait)),
-        }
-    } else {
-        Walked {
-            pages: vec![first],
-            missing: 0,
-        }
+    let max_pages = usize::from(ctx.worker.max_pages);
+    let Walked {
+        first,
+        more,
+        missing,
+    } = match pages::walk(ctx, &url, first, max_pages).await? {
+        Ok(w) => w,
+        Err(wait) => return Ok(Happened::OverBudget(wait)),
     };
-    let Walked { mut pages, missing } = walked;
-    let more_fetched: Vec<Page> = pages.split_off(1);
-    let Some(first) = pages.pop() else {
-        return Err(Failure::permanent("internal", "no page"));
-    };
-    let mut report = if more_fetched.is_empty() {
+    let mut more_fetched: Vec<(String, Fetched)> = Vec::with_capacity(more.len());
+    let mut report = if more.is_empty() {
         first.report
     } else {
-        let mut reports = Vec::with_capacity(1 + more_fetched.len());
+        let mut reports = Vec::with_capacity(1 + more.len());
         reports.push(first.report);
-        reports.extend(more_fetched.iter().map(|p| p.report.clone()));
+        for p in more {
+            reports.push(p.report);
+            more_fetched.push((p.url, p.fetched));
+        }
         ctx.metrics.pages_stitched(reports.len());
         extract::stitch(reports)
     };
@@ -248,13 +239,13 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         };
     let more: Vec<MorePage<'_>> = more_fetched
         .iter()
-        .map(|p| MorePage {
-            url: &p.url,
-            final_url: &p.fetched.final_url,
-            status: p.fetched.status,
-            headers: &p.fetched.headers,
-            content_type: p.fetched.content_type.as_deref(),
-            body: &p.fetched.body,
+        .map(|(url, f)| MorePage {
+            url,
+            final_url: &f.final_url,
+            status: f.status,
+            headers: &f.headers,
+            content_type: f.content_type.as_deref(),
+            body: &f.body,
         })
         .collect();
 

@@ -14,6 +14,22 @@ use serde_json::Value;
 
 use super::http::TestServer;
 
+/// A message's headers as text (strings as they are, integers in decimal).
+pub fn headers_text(props: &BasicProperties) -> HashMap<String, String> {
+    let mut h = HashMap::new();
+    if let Some(t) = props.headers() {
+        for (k, v) in t.inner() {
+            let s = match v {
+                AMQPValue::LongString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                AMQPValue::LongLongInt(i) => i.to_string(),
+                other => format!("{other:?}"),
+            };
+            h.insert(k.to_string(), s);
+        }
+    }
+    h
+}
+
 pub struct TestEnv {
     pub prefix: String,
     pub names: Names,
@@ -179,22 +195,7 @@ impl TestEnv {
                 .await
                 .unwrap()
             {
-                Some(m) => {
-                    let mut h = HashMap::new();
-                    if let Some(t) = m.delivery.properties.headers() {
-                        for (k, v) in t.inner() {
-                            let s = match v {
-                                AMQPValue::LongString(s) => {
-                                    String::from_utf8_lossy(s.as_bytes()).into_owned()
-                                }
-                                AMQPValue::LongLongInt(i) => i.to_string(),
-                                other => format!("{other:?}"),
-                            };
-                            h.insert(k.to_string(), s);
-                        }
-                    }
-                    got.push((h, m.delivery.data));
-                }
+                Some(m) => got.push((headers_text(&m.delivery.properties), m.delivery.data)),
                 None => {
                     assert!(
                         tokio::time::Instant::now() < deadline,
