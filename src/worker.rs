@@ -33,8 +33,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
-use lapin::acker::Acker;
 use lapin::options::{BasicCancelOptions, BasicNackOptions};
+use lapin::Acker;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -202,8 +202,8 @@ pub async fn run_with(
                 drain(&mut tasks, &inflight, Duration::from_secs(w.shutdown_grace)).await;
                 if let Some(open) = open {
                     let (conn, channel) = *open;
-                    let _ = channel.close(200, "worker shutting down").await;
-                    let _ = conn.close(200, "worker shutting down").await;
+                    let _ = channel.close(200, "worker shutting down".into()).await;
+                    let _ = conn.close(200, "worker shutting down".into()).await;
                 }
                 break;
             }
@@ -342,9 +342,13 @@ async fn session<F: Future<Output = ()>>(
             }
             Some(Err(e)) => break Some(QueueError::from(e)),
             None => {
-                break Some(QueueError::Amqp(lapin::Error::InvalidChannelState(
-                    lapin::ChannelState::Closed,
-                )))
+                break Some(QueueError::Amqp(
+                    lapin::ErrorKind::InvalidChannelState(
+                        lapin::ChannelState::Closed,
+                        "the consumer stream ended",
+                    )
+                    .into(),
+                ))
             }
         }
     };
@@ -354,7 +358,7 @@ async fn session<F: Future<Output = ()>>(
         None => {
             // Stop new deliveries, and return the ones already prefetched but not started.
             if let Err(error) = channel
-                .basic_cancel(&tag, BasicCancelOptions::default())
+                .basic_cancel(tag.as_str().into(), BasicCancelOptions::default())
                 .await
             {
                 tracing::warn!(%error, "Cancelling the consumer failed.");
@@ -389,7 +393,7 @@ async fn drain(tasks: &mut JoinSet<()>, inflight: &InFlight, grace: Duration) {
         };
         let mut returned = 0u32;
         for acker in inflight.take_all() {
-            if !acker.used() && acker.nack(requeue).await.is_ok() {
+            if acker.usable() && matches!(acker.nack(requeue).await, Ok(true)) {
                 returned += 1;
             }
         }

@@ -104,7 +104,10 @@ impl CrashEnv for Env {
     async fn drain_events(&self, into: &mut Vec<Value>) {
         while let Some(m) = self
             .channel
-            .basic_get(&self.events_queue, BasicGetOptions { no_ack: true })
+            .basic_get(
+                self.events_queue.as_str().into(),
+                BasicGetOptions { no_ack: true },
+            )
             .await
             .unwrap()
         {
@@ -117,7 +120,10 @@ impl CrashEnv for Env {
         let mut got = Vec::new();
         while let Some(m) = self
             .channel
-            .basic_get(&self.names.dlq, BasicGetOptions { no_ack: true })
+            .basic_get(
+                self.names.dlq.as_str().into(),
+                BasicGetOptions { no_ack: true },
+            )
             .await
             .unwrap()
         {

@@ -44,7 +44,7 @@ async fn enqueue_from_a_file_confirms_every_line_and_skips_junk() {
     let ch = conn.create_channel().await.unwrap();
     assert_eq!(support::queue_depth(&ch, &names.urls).await, 2001);
     let m = ch
-        .basic_get(&names.urls, BasicGetOptions { no_ack: true })
+        .basic_get(names.urls.as_str().into(), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
         .unwrap();
@@ -56,6 +56,8 @@ async fn enqueue_from_a_file_confirms_every_line_and_skips_junk() {
     let msg = parse_message(&m.delivery.data).unwrap();
     assert!(msg.url.starts_with("https://example.org/r/"));
     assert_eq!(msg.meta, Some(serde_json::json!({"batch": "b1"})));
-    let _ = ch.queue_delete(&names.urls, Default::default()).await;
-    let _ = conn.close(200, "done").await;
+    let _ = ch
+        .queue_delete(names.urls.as_str().into(), Default::default())
+        .await;
+    let _ = conn.close(200, "done".into()).await;
 }

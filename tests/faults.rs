@@ -385,8 +385,8 @@ async fn publish(queue: &str, msgs: &[Msg]) {
         for m in &msgs[done..] {
             match ch
                 .basic_publish(
-                    "",
-                    queue,
+                    "".into(),
+                    queue.into(),
                     BasicPublishOptions {
                         mandatory: true,
                         ..Default::default()
@@ -419,7 +419,7 @@ async fn publish(queue: &str, msgs: &[Msg]) {
         if !ok {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        let _ = conn.close(200, "bye").await;
+        let _ = conn.close(200, "bye".into()).await;
     }
 }
 
@@ -430,14 +430,14 @@ async fn drain(queue: &str, out: &mut Vec<(Vec<u8>, Option<FieldTable>)>) {
     let Ok(ch) = conn.create_channel().await else {
         return;
     };
-    while let Ok(Some(msg)) = ch.basic_get(queue, BasicGetOptions::default()).await {
+    while let Ok(Some(msg)) = ch.basic_get(queue.into(), BasicGetOptions::default()).await {
         let headers = msg.delivery.properties.headers().clone();
         out.push((msg.delivery.data.clone(), headers));
         if msg.delivery.ack(BasicAckOptions::default()).await.is_err() {
             break;
         }
     }
-    let _ = conn.close(200, "bye").await;
+    let _ = conn.close(200, "bye".into()).await;
 }
 
 /// Everything seen so far of the endings.
@@ -548,7 +548,7 @@ async fn faults_every_message_ends_exactly_once() {
         let ch = conn.create_channel().await.unwrap();
         let q = format!("{prefix}.faults.events");
         ch.exchange_declare(
-            &format!("{prefix}.events"),
+            format!("{prefix}.events").into(),
             ExchangeKind::Topic,
             ExchangeDeclareOptions {
                 durable: true,
@@ -559,7 +559,7 @@ async fn faults_every_message_ends_exactly_once() {
         .await
         .unwrap();
         ch.queue_declare(
-            &q,
+            q.as_str().into(),
             QueueDeclareOptions {
                 durable: true,
                 ..Default::default()
@@ -569,15 +569,15 @@ async fn faults_every_message_ends_exactly_once() {
         .await
         .unwrap();
         ch.queue_bind(
-            &q,
-            &format!("{prefix}.events"),
-            "#",
+            q.as_str().into(),
+            format!("{prefix}.events").into(),
+            "#".into(),
             QueueBindOptions::default(),
             FieldTable::default(),
         )
         .await
         .unwrap();
-        let _ = conn.close(200, "bye").await;
+        let _ = conn.close(200, "bye".into()).await;
     }
 
     let mut args = common.clone();

@@ -207,7 +207,7 @@ async fn enqueue(prefix: &str, urls: &[String]) {
             .await
             .unwrap();
     }
-    let _ = conn.close(200, "done").await;
+    let _ = conn.close(200, "done".into()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

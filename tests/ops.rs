@@ -218,7 +218,7 @@ async fn dlq_requeue_moves_only_the_selection_with_attempts_reset() {
     // The copies in the URL queue: same bodies, attempts 0, x-ri-requeued set, reason gone.
     let mut urls = Vec::new();
     while let Some(m) = ch
-        .basic_get(&names.urls, BasicGetOptions { no_ack: true })
+        .basic_get(names.urls.as_str().into(), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
     {
@@ -348,8 +348,8 @@ async fn publish_events(conn: &Connection, names: &Names, events: &[(&str, usize
         .unwrap();
     for (kind, n) in events {
         ch.basic_publish(
-            &names.events_exchange,
-            kind,
+            names.events_exchange.as_str().into(),
+            (*kind).into(),
             Default::default(),
             &event(kind, *n),
             BasicProperties::default().with_content_type("application/cloudevents+json".into()),
@@ -467,7 +467,9 @@ async fn events_tail_on_a_durable_queue_resumes_without_gaps() {
         })
         .collect();
     assert_eq!(ids, ["ev-report.completed-2", "ev-report.completed-3"]);
-    ch.queue_delete(&q, Default::default()).await.unwrap();
+    ch.queue_delete(q.as_str().into(), Default::default())
+        .await
+        .unwrap();
     support::delete_topology(&ch, &names, &[1], &[]).await;
     drop(conn);
 }

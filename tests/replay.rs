@@ -448,7 +448,7 @@ async fn the_cli_prints_counts() {
     let ch = conn.create_channel().await.unwrap();
     let exchange = format!("{schema}.events");
     ch.exchange_declare(
-        &exchange,
+        exchange.as_str().into(),
         lapin::ExchangeKind::Topic,
         lapin::options::ExchangeDeclareOptions {
             durable: true,
@@ -460,7 +460,7 @@ async fn the_cli_prints_counts() {
     .unwrap();
     let q = ch
         .queue_declare(
-            "",
+            "".into(),
             lapin::options::QueueDeclareOptions {
                 exclusive: true,
                 ..Default::default()
@@ -470,9 +470,9 @@ async fn the_cli_prints_counts() {
         .await
         .unwrap();
     ch.queue_bind(
-        q.name().as_str(),
-        &exchange,
-        "report.changed",
+        q.name().clone(),
+        exchange.as_str().into(),
+        "report.changed".into(),
         Default::default(),
         Default::default(),
     )
@@ -503,7 +503,7 @@ async fn the_cli_prints_counts() {
     assert_eq!(s.outbox_backlog().await.unwrap(), 0);
     let mut got = 0;
     while let Some(m) = ch
-        .basic_get(q.name().as_str(), Default::default())
+        .basic_get(q.name().clone(), Default::default())
         .await
         .unwrap()
     {

@@ -304,7 +304,7 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     );
     env.channel
         .queue_declare(
-            &full,
+            full.as_str().into(),
             QueueDeclareOptions {
                 auto_delete: true,
                 ..Default::default()
@@ -315,9 +315,9 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
         .unwrap();
     env.channel
         .queue_bind(
-            &full,
-            &env.names.events_exchange,
-            "#",
+            full.as_str().into(),
+            env.names.events_exchange.as_str().into(),
+            "#".into(),
             QueueBindOptions::default(),
             FieldTable::default(),
         )
@@ -367,7 +367,10 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     let mut seen = Vec::new();
     while let Some(m) = env
         .channel
-        .basic_get(&env.events_queue, BasicGetOptions { no_ack: true })
+        .basic_get(
+            env.events_queue.as_str().into(),
+            BasicGetOptions { no_ack: true },
+        )
         .await
         .unwrap()
     {
@@ -380,7 +383,7 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     // The full consumer drains; the relay then delivers the event.
     let filler = env
         .channel
-        .basic_get(&full, BasicGetOptions { no_ack: true })
+        .basic_get(full.as_str().into(), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
         .expect("the filler message");
@@ -396,7 +399,7 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     assert_eq!(store.outbox_backlog().await.unwrap(), 0);
     let ev = env
         .channel
-        .basic_get(&full, BasicGetOptions { no_ack: true })
+        .basic_get(full.as_str().into(), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
         .expect("the relayed event");
@@ -405,7 +408,10 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
     assert_eq!(ev["data"]["url"], url.as_str());
     assert_eq!(ev["data"]["id"], "refused-1");
     env.channel
-        .queue_delete(&full, lapin::options::QueueDeleteOptions::default())
+        .queue_delete(
+            full.as_str().into(),
+            lapin::options::QueueDeleteOptions::default(),
+        )
         .await
         .unwrap();
     env.teardown().await;

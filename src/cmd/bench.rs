@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use futures::StreamExt;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+    BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::FieldTable;
 use lapin::BasicProperties;
@@ -216,16 +216,16 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     let events_q = format!("{run_id}.bench-events");
     channel
         .queue_declare(
-            &events_q,
+            events_q.as_str().into(),
             QueueDeclareOptions::default(),
             FieldTable::default(),
         )
         .await?;
     channel
         .queue_bind(
-            &events_q,
-            &names.events_exchange,
-            "#",
+            events_q.as_str().into(),
+            names.events_exchange.as_str().into(),
+            "#".into(),
             QueueBindOptions::default(),
             FieldTable::default(),
         )
@@ -235,8 +235,8 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
         .await?;
     let mut events = channel
         .basic_consume(
-            &events_q,
-            "bench",
+            events_q.as_str().into(),
+            "bench".into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),
         )
@@ -309,7 +309,7 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
         };
         let got = now_us();
         let v: serde_json::Value = serde_json::from_slice(&d.data).unwrap_or_default();
-        let _ = d.acker.ack(BasicAckOptions::default()).await;
+        let _ = report_ingest::queue::consumer::ack(&d.acker).await;
         match v["type"].as_str() {
             Some("report.completed") => completed += 1,
             Some("report.failed") => {
@@ -372,12 +372,15 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
             .chain(delays.iter().map(|d| names.retry_queue(*d)))
         {
             let _ = channel
-                .queue_delete(&q, QueueDeleteOptions::default())
+                .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
                 .await;
         }
         for ex in [&names.ingest_exchange, &names.events_exchange] {
             let _ = channel
-                .exchange_delete(ex, lapin::options::ExchangeDeleteOptions::default())
+                .exchange_delete(
+                    ex.as_str().into(),
+                    lapin::options::ExchangeDeleteOptions::default(),
+                )
                 .await;
         }
         let client = store.pool().get().await?;
@@ -385,7 +388,7 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
             .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{run_id}\" CASCADE"))
             .await?;
     }
-    let _ = conn.close(200, "bench done").await;
+    let _ = conn.close(200, "bench done".into()).await;
     anyhow::ensure!(
         done == n,
         "only {done} of {n} messages ended before the timeout"

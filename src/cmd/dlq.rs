@@ -93,7 +93,7 @@ async fn list(a: ListArgs) -> anyhow::Result<()> {
     let listing = dlq::list(&conn, &names, a.limit)
         .await
         .context("listing the DLQ")?;
-    let _ = conn.close(200, "done").await;
+    let _ = conn.close(200, "done".into()).await;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &listing)?;
@@ -161,7 +161,7 @@ async fn requeue(a: RequeueArgs) -> anyhow::Result<()> {
     let outcome = dlq::requeue(&conn, &names, &selection, a.limit)
         .await
         .context("requeueing from the DLQ (messages not confirmed stay in the DLQ)")?;
-    let _ = conn.close(200, "done").await;
+    let _ = conn.close(200, "done".into()).await;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &outcome)?;
@@ -195,7 +195,7 @@ async fn purge(a: PurgeArgs) -> anyhow::Result<()> {
         .await
         .context("connecting to the broker")?;
     let n = dlq::purge(&conn, &names).await.context("purging the DLQ")?;
-    let _ = conn.close(200, "done").await;
+    let _ = conn.close(200, "done".into()).await;
     println!("purged {n} dead letters from {}", names.dlq);
     Ok(())
 }

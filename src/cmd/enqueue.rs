@@ -94,7 +94,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "confirmed {confirmed} of {total} messages to {} in {secs:.3} s ({rate:.0} msg/s); skipped {skipped} unusable lines",
         names.urls
     );
-    let _ = conn.close(200, "enqueue done").await;
+    let _ = conn.close(200, "enqueue done".into()).await;
     Ok(())
 }
 

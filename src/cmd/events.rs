@@ -98,6 +98,6 @@ async fn tail(a: TailArgs) -> anyhow::Result<()> {
         .await
         .context("tailing events")?;
     tracing::info!(events = n, stopped = ?stopped, "Tail stopped.");
-    let _ = conn.close(200, "done").await;
+    let _ = conn.close(200, "done".into()).await;
     Ok(())
 }

@@ -70,7 +70,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .await
         .context("declaring the broker topology")?;
     // Best effort: the topology is declared either way.
-    let _ = conn.close(200, "migrate done").await;
+    let _ = conn.close(200, "migrate done".into()).await;
     println!("broker topology under prefix {:?} declared", names.prefix);
     Ok(())
 }

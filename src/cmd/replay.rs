@@ -83,7 +83,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         let n = outbox::drain(&store, &publisher, &names, std::time::Duration::ZERO)
             .await
             .context("publishing the outbox")?;
-        let _ = conn.close(200, "replay done").await;
+        let _ = conn.close(200, "replay done".into()).await;
         n
     } else {
         0

@@ -21,8 +21,7 @@ use futures::future::join_all;
 use futures::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, QueueDeclareOptions,
-    QueuePurgeOptions,
+    BasicConsumeOptions, BasicNackOptions, BasicQosOptions, QueueDeclareOptions, QueuePurgeOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel, Connection};
@@ -298,9 +297,7 @@ impl Scan {
         let channel = conn.create_channel().await?;
         let depth = match passive_depth(&channel, &names.dlq).await {
             Ok(d) => d,
-            Err(lapin::Error::ProtocolError(e)) if e.get_id() == 404 => {
-                return Err(OpsError::NoQueue(names.dlq.clone()))
-            }
+            Err(e) if is_not_found(&e) => return Err(OpsError::NoQueue(names.dlq.clone())),
             Err(e) => return Err(e.into()),
         };
         let budget = depth.min(limit);
@@ -312,8 +309,8 @@ impl Scan {
             .await?;
         let consumer = channel
             .basic_consume(
-                &names.dlq,
-                "",
+                names.dlq.as_str().into(),
+                "".into(),
                 BasicConsumeOptions::default(),
                 FieldTable::default(),
             )
@@ -376,15 +373,20 @@ impl Scan {
                 )
                 .await?;
         }
-        self.channel.close(200, "done").await?;
+        self.channel.close(200, "done".into()).await?;
         Ok(())
     }
+}
+
+/// The broker's 404 NOT_FOUND for a passive declare of a queue that does not exist.
+fn is_not_found(e: &lapin::Error) -> bool {
+    matches!(e.kind(), lapin::ErrorKind::ProtocolError(p) if p.get_id() == 404)
 }
 
 async fn passive_depth(channel: &Channel, queue: &str) -> Result<u64, lapin::Error> {
     let q = channel
         .queue_declare(
-            queue,
+            queue.into(),
             QueueDeclareOptions {
                 passive: true,
                 ..QueueDeclareOptions::default()
@@ -408,7 +410,7 @@ async fn settle(conn: &Connection, queue: &str, at_least: u64) -> Result<(), Ops
     {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    channel.close(200, "done").await?;
+    channel.close(200, "done".into()).await?;
     Ok(())
 }
 
@@ -502,7 +504,7 @@ pub async fn requeue(
     }
     .await;
     let handed = scan.hand_back().await;
-    let closed = publisher.channel().close(200, "done").await;
+    let closed = publisher.channel().close(200, "done".into()).await;
     result?;
     handed?;
     closed?;
@@ -534,9 +536,7 @@ async fn send_batch(
     for (d, res) in batch.drain(..).zip(results) {
         let res = match res {
             // Only a confirmed copy lets the original go.
-            Ok(()) => d
-                .acker
-                .ack(BasicAckOptions::default())
+            Ok(()) => crate::queue::consumer::ack(&d.acker)
                 .await
                 .map_err(OpsError::from),
             Err(e) => Err(e.into()),
@@ -561,15 +561,13 @@ pub async fn purge(conn: &Connection, names: &Names) -> Result<u64, OpsError> {
     let channel = conn.create_channel().await?;
     match passive_depth(&channel, &names.dlq).await {
         Ok(_) => {}
-        Err(lapin::Error::ProtocolError(e)) if e.get_id() == 404 => {
-            return Err(OpsError::NoQueue(names.dlq.clone()))
-        }
+        Err(e) if is_not_found(&e) => return Err(OpsError::NoQueue(names.dlq.clone())),
         Err(e) => return Err(e.into()),
     }
     let n = channel
-        .queue_purge(&names.dlq, QueuePurgeOptions::default())
+        .queue_purge(names.dlq.as_str().into(), QueuePurgeOptions::default())
         .await?;
-    channel.close(200, "done").await?;
+    channel.close(200, "done".into()).await?;
     Ok(u64::from(n))
 }
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeclareOptions,
-    QueueBindOptions, QueueDeclareOptions,
+    BasicConsumeOptions, BasicQosOptions, ExchangeDeclareOptions, QueueBindOptions,
+    QueueDeclareOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{Connection, ExchangeKind};
@@ -66,7 +66,7 @@ pub async fn bind(
     let channel = conn.create_channel().await?;
     channel
         .exchange_declare(
-            &names.events_exchange,
+            names.events_exchange.as_str().into(),
             ExchangeKind::Topic,
             ExchangeDeclareOptions {
                 durable: true,
@@ -88,7 +88,7 @@ pub async fn bind(
     };
     let q = channel
         .queue_declare(
-            options.queue.as_deref().unwrap_or(""),
+            options.queue.as_deref().unwrap_or("").into(),
             declare,
             FieldTable::default(),
         )
@@ -103,9 +103,9 @@ pub async fn bind(
     for p in patterns {
         channel
             .queue_bind(
-                &queue,
-                &names.events_exchange,
-                p,
+                queue.as_str().into(),
+                names.events_exchange.as_str().into(),
+                p.as_str().into(),
                 QueueBindOptions::default(),
                 FieldTable::default(),
             )
@@ -142,8 +142,8 @@ impl Tail {
         let mut consumer = self
             .channel
             .basic_consume(
-                &self.queue,
-                "",
+                self.queue.as_str().into(),
+                "".into(),
                 BasicConsumeOptions::default(),
                 FieldTable::default(),
             )
@@ -170,12 +170,12 @@ impl Tail {
             };
             let delivery = delivery?;
             sink(&delivery.data)?;
-            delivery.acker.ack(BasicAckOptions::default()).await?;
+            crate::queue::consumer::ack(&delivery.acker).await?;
             seen += 1;
         };
         // Closing returns unacked deliveries to a durable queue; an exclusive one goes away.
         if self.channel.status().connected() {
-            self.channel.close(200, "done").await?;
+            self.channel.close(200, "done".into()).await?;
         }
         Ok((seen, stopped))
     }

@@ -31,13 +31,36 @@ pub async fn consume(
         .await?;
     let consumer = channel
         .basic_consume(
-            &names.urls,
-            consumer_tag,
+            names.urls.as_str().into(),
+            consumer_tag.into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),
         )
         .await?;
     Ok((channel, consumer))
+}
+
+/// Acks one delivery. lapin 4 answers `Ok(false)` when the delivery's channel is gone (a
+/// connection recovery made its delivery tag stale) or it was already settled: that is an
+/// error here too, because the broker will redeliver the message.
+pub async fn ack(acker: &lapin::Acker) -> Result<(), lapin::Error> {
+    if acker
+        .ack(lapin::options::BasicAckOptions::default())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(stale_delivery())
+    }
+}
+
+/// The error for an ack or nack on a delivery whose channel is gone.
+pub fn stale_delivery() -> lapin::Error {
+    lapin::ErrorKind::InvalidChannelState(
+        lapin::ChannelState::Closed,
+        "the delivery's channel is gone (stale delivery tag)",
+    )
+    .into()
 }
 
 fn header<'a>(props: &'a BasicProperties, name: &str) -> Option<&'a AMQPValue> {

@@ -96,14 +96,14 @@ pub async fn declare(
         ..ExchangeDeclareOptions::default()
     };
     channel
-        .queue_declare(&names.dlq, durable(), FieldTable::default())
+        .queue_declare(names.dlq.as_str().into(), durable(), FieldTable::default())
         .await?;
     channel
-        .queue_declare(&names.urls, durable(), urls_arguments(names))
+        .queue_declare(names.urls.as_str().into(), durable(), urls_arguments(names))
         .await?;
     channel
         .exchange_declare(
-            &names.ingest_exchange,
+            names.ingest_exchange.as_str().into(),
             ExchangeKind::Direct,
             exchange_opts,
             FieldTable::default(),
@@ -111,9 +111,9 @@ pub async fn declare(
         .await?;
     channel
         .queue_bind(
-            &names.urls,
-            &names.ingest_exchange,
-            &names.urls,
+            names.urls.as_str().into(),
+            names.ingest_exchange.as_str().into(),
+            names.urls.as_str().into(),
             QueueBindOptions::default(),
             FieldTable::default(),
         )
@@ -121,7 +121,7 @@ pub async fn declare(
     for &delay in retry_delays {
         channel
             .queue_declare(
-                &names.retry_queue(delay),
+                names.retry_queue(delay).into(),
                 durable(),
                 retry_arguments(names, delay),
             )
@@ -129,7 +129,7 @@ pub async fn declare(
     }
     channel
         .exchange_declare(
-            &names.events_exchange,
+            names.events_exchange.as_str().into(),
             ExchangeKind::Topic,
             exchange_opts,
             FieldTable::default(),

@@ -31,7 +31,7 @@
 use std::time::{Duration, Instant};
 
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicNackOptions};
+use lapin::options::BasicNackOptions;
 use lapin::BasicProperties;
 use serde_json::Value;
 
@@ -296,7 +296,7 @@ async fn leave_to_outbox(
 
 /// Acks; a failed ack is logged and counted, and the delivery counts as returned.
 async fn ack(ctx: &Context, delivery: &Delivery, done: Outcome) -> Outcome {
-    match delivery.acker.ack(BasicAckOptions::default()).await {
+    match crate::queue::consumer::ack(&delivery.acker).await {
         Ok(()) => done,
         Err(error) => {
             ctx.metrics.ack_failed();

@@ -79,7 +79,7 @@ impl TestEnv {
         let events_queue = format!("{prefix}.test-events");
         channel
             .queue_declare(
-                &events_queue,
+                events_queue.as_str().into(),
                 QueueDeclareOptions {
                     auto_delete: true,
                     ..Default::default()
@@ -90,9 +90,9 @@ impl TestEnv {
             .unwrap();
         channel
             .queue_bind(
-                &events_queue,
-                &names.events_exchange,
-                "#",
+                events_queue.as_str().into(),
+                names.events_exchange.as_str().into(),
+                "#".into(),
                 QueueBindOptions::default(),
                 FieldTable::default(),
             )
@@ -152,7 +152,10 @@ impl TestEnv {
         while got.len() < n {
             match self
                 .channel
-                .basic_get(&self.events_queue, BasicGetOptions { no_ack: true })
+                .basic_get(
+                    self.events_queue.as_str().into(),
+                    BasicGetOptions { no_ack: true },
+                )
                 .await
                 .unwrap()
             {
@@ -191,7 +194,10 @@ impl TestEnv {
         while got.len() < n {
             match self
                 .channel
-                .basic_get(&self.names.dlq, BasicGetOptions { no_ack: true })
+                .basic_get(
+                    self.names.dlq.as_str().into(),
+                    BasicGetOptions { no_ack: true },
+                )
                 .await
                 .unwrap()
             {
@@ -220,7 +226,7 @@ impl TestEnv {
             &[&self.events_queue],
         )
         .await;
-        let _ = self.conn.close(200, "test done").await;
+        let _ = self.conn.close(200, "test done".into()).await;
     }
 
     pub async fn report_rows(&self, url: &str) -> i64 {

@@ -38,11 +38,13 @@ pub async fn delete_topology(
     queues.extend(delays.iter().map(|d| names.retry_queue(*d)));
     queues.extend(extra.iter().map(|q| (*q).to_owned()));
     for q in &queues {
-        let _ = ch.queue_delete(q, QueueDeleteOptions::default()).await;
+        let _ = ch
+            .queue_delete(q.as_str().into(), QueueDeleteOptions::default())
+            .await;
     }
     for x in [&names.ingest_exchange, &names.events_exchange] {
         let _ = ch
-            .exchange_delete(x, ExchangeDeleteOptions::default())
+            .exchange_delete(x.as_str().into(), ExchangeDeleteOptions::default())
             .await;
     }
 }
@@ -132,7 +134,7 @@ where
 /// Messages ready in `queue` (a passive declare: the queue must exist).
 pub async fn queue_depth(ch: &lapin::Channel, queue: &str) -> u32 {
     ch.queue_declare(
-        queue,
+        queue.into(),
         lapin::options::QueueDeclareOptions {
             passive: true,
             ..Default::default()
