@@ -777,3 +777,46 @@ async fn crash_markers_count_only_dead_workers() {
         (0, 1)
     );
 }
+
+/// The worker marks confirmed events' outbox rows sent through `SentMarks`: ids queued
+/// faster than one statement runs are written in batches, nothing queued is dropped, and
+/// `flush` returns only once every id queued before it is written.
+#[tokio::test]
+async fn sent_marks_write_every_queued_id_in_batches() {
+    use report_ingest::worker::marks::{SentMarks, MARK_BATCH};
+    let s = store("marks").await;
+    let n = MARK_BATCH + 300;
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let ev = report_ingest::events::failed(
+            &format!("k{i}"),
+            &format!("https://reports.example/m/{i}"),
+            "http_404",
+            "HTTP status 404",
+            1,
+            None,
+            None,
+            None,
+        );
+        ids.push(s.outbox_add(&ev).await.unwrap());
+    }
+    assert_eq!(s.outbox_backlog().await.unwrap(), n as i64);
+    let (marks, task) = SentMarks::start(s.clone());
+    // Leave the last row unmarked: only what was queued may be marked.
+    for id in &ids[..n - 1] {
+        marks.mark(*id);
+    }
+    marks.flush().await;
+    assert_eq!(s.outbox_backlog().await.unwrap(), 1);
+    let pending = s.outbox_pending(Duration::ZERO, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].id, ids[n - 1]);
+    // Dropping the last handle ends the task after writing what was queued.
+    marks.mark(ids[n - 1]);
+    drop(marks);
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("the marking task ends once its handles are gone")
+        .unwrap();
+    assert_eq!(s.outbox_backlog().await.unwrap(), 0);
+}

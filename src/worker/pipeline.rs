@@ -43,6 +43,8 @@ pub struct Context {
     pub extract_slots: Arc<tokio::sync::Semaphore>,
     /// Crash-loop detection: this worker's id, lock and the gate suspects run alone under.
     pub crashes: Crashes,
+    /// Confirmed events' outbox rows, marked sent in batches ([`super::marks`]).
+    pub marks: super::marks::SentMarks,
 }
 
 /// How a delivery ended.

@@ -9,7 +9,7 @@
 //!
 //! | decision    | publishes (confirmed)                  | then                      |
 //! |-------------|----------------------------------------|---------------------------|
-//! | Store       | `report.completed`                     | outbox row marked; ack    |
+//! | Store       | `report.completed`                     | ack; outbox row marked sent in a batch ([`super::marks`]) |
 //! | Retry       | the message to `{p}.urls.retry.{d}s`   | ack                       |
 //! | Delay       | the message to a delay queue           | ack                       |
 //! | DeadLetter  | the message to `{p}.urls.dlq`, then `report.failed` | ack          |
@@ -210,10 +210,7 @@ pub async fn settle(
                     ctx.metrics
                         .stage(metrics::stage::PUBLISH, t.elapsed().as_secs_f64());
                     if let Some(id) = outbox_id {
-                        if let Err(error) = ctx.store.outbox_mark_sent(&[id]).await {
-                            // Harmless: the relay publishes it again later (same event id).
-                            tracing::warn!(%error, "Marking the outbox row sent failed.");
-                        }
+                        ctx.marks.mark(id);
                     }
                     ack(ctx, delivery, done).await
                 }
