@@ -10,12 +10,16 @@
 //! - [`queue`]: RabbitMQ topology, consumer and confirming publisher (lapin).
 //! - [`store`]: PostgreSQL pool, embedded migrations, idempotent writes, outbox.
 //! - [`events`]: CloudEvents documents published downstream.
+//! - [`outbox`]: event publishing (with confirms) and the outbox relay, for the worker
+//!   and `replay`.
 //! - [`worker`]: one delivery through fetch → extract → store → event → ack.
 //! - [`ops`]: operator commands: replay, dead-letter triage, event tailing.
 //! - [`startup`]: one-shot commands' wait for services that are still coming up.
 //! - [`politeness`]: fleet-wide per-host request rate and concurrency, kept in PostgreSQL.
 //!
-//! Dependencies point one way: `worker` → {`queue`, `fetch`, `store`, `events`} → `extract`;
+//! Dependencies point one way: `worker` and the `replay` command → `outbox` →
+//! {`queue`, `store`, `events`};
+//! `worker` → {`queue`, `fetch`, `store`, `events`} → `extract`;
 //! `extract` imports nothing from the crate outside itself (checked by `tests/arch.rs`).
 
 pub mod config;
@@ -25,6 +29,7 @@ pub use report_extract as extract;
 pub mod fetch;
 pub mod metrics;
 pub mod ops;
+pub mod outbox;
 pub mod politeness;
 pub mod queue;
 pub mod startup;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use lapin::message::Delivery;
-use lapin::BasicProperties;
 use tracing::{field, Instrument};
 
 use super::attachments;
@@ -17,13 +16,12 @@ use super::pages::{self, Got, Page, Walked};
 use super::settle::{decide, message_key, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
 use crate::disposition::Disposition;
-use crate::events::{self, Event};
 use crate::extract::{self, Input, Options, Report};
 use crate::fetch::{self, Fetched, Fetcher};
 use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
-use crate::queue::{parse_message, Message, Names, Publisher, QueueError};
+use crate::queue::{parse_message, Message, Names, Publisher};
 use crate::store::{MorePage, PageToSave, Store};
 
 /// What the pipeline needs, shared by every delivery of the process.
@@ -316,42 +314,6 @@ pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result
         // The extractor must not panic; if it does on this page it will again, so the
         // page is dead-lettered rather than retried (it would crash-loop otherwise).
         Err(e) => Err(Failure::permanent("extract_panic", e.to_string())),
-    }
-}
-
-/// Publishes an event with confirm. An unroutable event (nobody has bound a queue to the
-/// events exchange) is not an error: a topic exchange without subscribers drops it by
-/// design, and holding the pipeline for absent consumers would stop ingestion.
-pub async fn publish_event(
-    publisher: &Publisher,
-    names: &Names,
-    event: &Event,
-) -> Result<(), QueueError> {
-    publish_event_raw(publisher, names, event.routing_key, &event.id, &event.body).await
-}
-
-/// [`publish_event`] for an outbox row.
-pub async fn publish_event_raw(
-    publisher: &Publisher,
-    names: &Names,
-    routing_key: &str,
-    id: &str,
-    body: &[u8],
-) -> Result<(), QueueError> {
-    let props = BasicProperties::default()
-        .with_content_type(events::CONTENT_TYPE.into())
-        .with_message_id(id.into())
-        .with_type(routing_key.into())
-        .with_timestamp(chrono::Utc::now().timestamp().max(0) as u64);
-    match publisher
-        .publish(&names.events_exchange, routing_key, body, props)
-        .await
-    {
-        Err(QueueError::Unroutable { .. }) => {
-            tracing::debug!(routing_key, "Event had no subscriber queue bound.");
-            Ok(())
-        }
-        other => other,
     }
 }
 
