@@ -270,11 +270,7 @@ impl Store {
     /// unchanged page's `report.completed`, a `report.failed`). Returns its id.
     pub async fn outbox_add(&self, event: &crate::events::Event) -> Result<i64, StoreError> {
         let client = self.pool.get().await?;
-        let stmt = client
-            .prepare_cached(
-                "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .await?;
+        let stmt = client.prepare_cached(save::INSERT_OUTBOX).await?;
         let row = client
             .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
             .await?;
