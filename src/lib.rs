@@ -3,6 +3,8 @@
 //! # Layout
 //! - [`extract`]: the pure core. Bytes + URL + headers in, a [`extract::Report`] out.
 //!   No IO, no async, no clock; deterministic. Everything else is a shell around it.
+//! - [`extraction`]: the one guarded way to run the extractor (a panic is the page's
+//!   failure, not the process's), for the worker, `replay` and the `extract` command.
 //! - [`config`]: typed settings (flags + environment), read once in `main`.
 //! - [`telemetry`]: tracing subscriber setup.
 //! - [`metrics`]: named metric events, Prometheus text exposition, health endpoints.
@@ -25,6 +27,7 @@
 pub mod config;
 pub mod disposition;
 pub mod events;
+pub mod extraction;
 pub use report_extract as extract;
 pub mod fetch;
 pub mod metrics;

@@ -16,7 +16,7 @@ use super::pages::{self, Got, Page, Walked};
 use super::settle::{decide, message_key, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
 use crate::disposition::Disposition;
-use crate::extract::{self, Input, Options, Report};
+use crate::extract::{self, Options, Report};
 use crate::fetch::{self, Fetched, Fetcher};
 use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
@@ -278,15 +278,11 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
     })
 }
 
-/// Runs the CPU-heavy extraction on the blocking pool (the async workers keep serving
-/// heartbeats, acks and I/O), inside the delivery's span.
+/// Runs the CPU-heavy extraction on the blocking pool under an extraction slot, guarded
+/// ([`crate::extraction::extract_blocking`]): a panic on the page dead-letters it as
+/// `extract_panic` rather than retrying it (it would crash-loop otherwise).
 pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
     crash::fault_abort_on(&ctx.worker, &fetched.body);
-    let span = tracing::Span::current();
-    let body = fetched.body.clone();
-    let url = fetched.final_url.clone();
-    let content_type = fetched.content_type.clone();
-    let opts = Arc::clone(&ctx.extract_options);
     let _slot = match Arc::clone(&ctx.extract_slots).acquire_owned().await {
         Ok(p) => p,
         Err(e) => {
@@ -297,24 +293,14 @@ pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result
             })
         }
     };
-    let joined = tokio::task::spawn_blocking(move || {
-        span.in_scope(|| {
-            let input = Input {
-                bytes: &body,
-                url: Some(&url),
-                content_type: content_type.as_deref(),
-            };
-            extract::extract(&input, &opts)
-        })
-    })
-    .await;
-    match joined {
-        Ok(Ok(report)) => Ok(report),
-        Ok(Err(e)) => Err(Failure::from_error(&e)),
-        // The extractor must not panic; if it does on this page it will again, so the
-        // page is dead-lettered rather than retried (it would crash-loop otherwise).
-        Err(e) => Err(Failure::permanent("extract_panic", e.to_string())),
-    }
+    crate::extraction::extract_blocking(
+        fetched.body.clone(),
+        fetched.final_url.clone(),
+        fetched.content_type.clone(),
+        Arc::clone(&ctx.extract_options),
+    )
+    .await
+    .map_err(|e| Failure::from_error(&e))
 }
 
 /// Commits made by this process, for [`crash_point_after_commit`].
