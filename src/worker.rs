@@ -9,7 +9,8 @@
 //! - [`failure`]: `Failure`, retry tiers, failure headers.
 //! - [`crash`]: crash-loop detection (in-flight markers, the worker lock, suspects run
 //!   alone, the `crash_loop` verdict).
-//! - [`outbox`]: the relay publishing events a dead worker left behind.
+//! - the outbox relay ([`crate::outbox::relay`]) runs beside each broker session,
+//!   publishing events a dead worker left behind.
 //!
 //! Concurrency: at most `--concurrency` deliveries are in flight (a semaphore), and the
 //! broker prefetch equals it, so a replica never hoards messages others could process.
@@ -23,7 +24,6 @@ pub mod attachments;
 pub mod crash;
 pub mod failure;
 pub mod marks;
-pub mod outbox;
 pub mod pages;
 pub mod pipeline;
 pub mod settle;
@@ -309,7 +309,7 @@ async fn session<F: Future<Output = ()>>(
     health.set_broker(true);
     *backoff = RECONNECT_MIN;
     tracing::info!(queue = %ctx.names.urls, prefetch, "Consuming.");
-    let relay = tokio::spawn(outbox::relay(
+    let relay = tokio::spawn(crate::outbox::relay(
         ctx.store.clone(),
         publisher.clone(),
         ctx.names.clone(),

@@ -681,7 +681,7 @@ async fn outbox_retention_deletes_old_sent_rows_in_batches() {
     let week = Duration::from_secs(7 * 86_400);
     assert_eq!(s.outbox_prune_batch(week, 1000).await.unwrap(), 1000);
     let metrics = report_ingest::metrics::Metrics::new();
-    let n = report_ingest::worker::outbox::prune(&s, &metrics, week)
+    let n = report_ingest::outbox::prune(&s, &metrics, week)
         .await
         .unwrap();
     assert_eq!(n, 1500);
@@ -689,7 +689,7 @@ async fn outbox_retention_deletes_old_sent_rows_in_batches() {
     assert_eq!(c(format!("SELECT count(*) FROM \"{sch}\".outbox")).await, 7);
     assert_eq!(s.outbox_backlog().await.unwrap(), 4);
     assert_eq!(
-        report_ingest::worker::outbox::prune(&s, &metrics, week)
+        report_ingest::outbox::prune(&s, &metrics, week)
             .await
             .unwrap(),
         0

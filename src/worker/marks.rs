@@ -3,7 +3,7 @@
 //! Marking a row sent is bookkeeping, not a guarantee: the row was committed with the
 //! report, the event is confirmed, and the message is acked without waiting for the mark.
 //! A mark that is lost (the worker dies first, the database is down) only means the relay
-//! publishes the event again after [`super::outbox::RELAY_MIN_AGE`], with the same event
+//! publishes the event again after [`crate::outbox::RELAY_MIN_AGE`], with the same event
 //! id, which consumers already deduplicate. So one task marks whatever has queued up
 //! since its last statement: one `UPDATE … WHERE id = ANY($1)` per batch instead of one
 //! statement and commit per page. An idle worker marks each row at once (no window to

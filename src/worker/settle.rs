@@ -36,11 +36,12 @@ use lapin::BasicProperties;
 use serde_json::Value;
 
 use super::failure::{self, Failure};
-use super::pipeline::{publish_event, Context, Outcome};
+use super::pipeline::{Context, Outcome};
 use crate::config::WorkerArgs;
 use crate::disposition::Disposition;
 use crate::events::{self, Event};
 use crate::metrics;
+use crate::outbox::publish_event;
 use crate::queue::consumer::{attempts, rebuild_properties};
 use crate::queue::names::headers;
 use crate::queue::Publisher;
