@@ -160,8 +160,10 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
     };
     let mut report = report;
     carry_attachments(&mut report, &page.report);
-    let new = match crate::store::save::storable(&report) {
-        Ok((_, json)) => json,
+    let new = match crate::store::save::storable(&report)
+        .and_then(|(_, text)| Ok(serde_json::from_str::<Value>(&text)?))
+    {
+        Ok(json) => json,
         Err(e) => return Outcome::Failed(format!("serialise: {e}")),
     };
     if same_output(&new, &page.report) {

@@ -221,7 +221,7 @@ impl Store {
             &report.extractor_version,
             &page.content_sha256,
         );
-        let outbox_id = write_contents(&tx, page.id, report, &event).await?;
+        let outbox_id = write_contents(&tx, page.id, false, report, &event).await?;
         tx.commit().await?;
         Ok(Some(outbox_id))
     }

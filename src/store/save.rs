@@ -153,18 +153,63 @@ fn strip_nul_value(v: &mut Value) {
     }
 }
 
-/// The report made storable: NUL-free, plus its JSON. Borrowed when already clean (the
+/// The report made storable: NUL-free, plus its JSON text (serialised once: it is the
+/// NUL check and the `jsonb` parameter, [`JsonText`]). Borrowed when already clean (the
 /// common case, detected on the serialised JSON where NUL can only appear as `\u0000`).
-pub(crate) fn storable(report: &Report) -> Result<(Cow<'_, Report>, Value), StoreError> {
+pub(crate) fn storable(report: &Report) -> Result<(Cow<'_, Report>, String), StoreError> {
     let text = serde_json::to_string(report)?;
     if !text.contains("\\u0000") {
-        let value: Value = serde_json::from_str(&text)?;
-        return Ok((Cow::Borrowed(report), value));
+        return Ok((Cow::Borrowed(report), text));
     }
     let mut value: Value = serde_json::from_str(&text)?;
     strip_nul_value(&mut value);
-    let clean: Report = serde_json::from_value(value.clone())?;
-    Ok((Cow::Owned(clean), value))
+    let text = serde_json::to_string(&value)?;
+    let clean: Report = serde_json::from_value(value)?;
+    Ok((Cow::Owned(clean), text))
+}
+
+/// A `jsonb` parameter from JSON text already serialised: the binary format of `jsonb` is
+/// a version byte (1) and the text, so nothing is parsed or serialised again on our side.
+#[derive(Debug)]
+pub(crate) struct JsonText<'a>(pub &'a str);
+
+impl ToSql for JsonText<'_> {
+    fn to_sql(
+        &self,
+        _ty: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(&[1]);
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(tokio_postgres::types::IsNull::No)
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        *ty == tokio_postgres::types::Type::JSONB
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+thread_local! {
+    /// One zstd compression context per thread, reused (creating one per body was a
+    /// visible share of the worker's profile).
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `body` compressed at [`RAW_ZSTD_LEVEL`] (a zstd frame `zstd::bulk::decompress` reads).
+pub(crate) fn compress_raw(body: &[u8]) -> Result<Vec<u8>, std::io::Error> {
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL)?);
+        }
+        match c.as_mut() {
+            Some(z) => z.compress(body),
+            None => zstd::bulk::compress(body, RAW_ZSTD_LEVEL),
+        }
+    })
 }
 
 /// Parses the report's ISO date (`YYYY-MM-DD`, possibly followed by a time).
@@ -191,7 +236,7 @@ struct Derived<'a> {
     article_count: i32,
     figure_count: i32,
     extractor_version: &'a str,
-    report: &'a Value,
+    report: JsonText<'a>,
     declared_charset: Option<&'a str>,
     charset_source: Option<&'a str>,
     replacement_ratio: f64,
@@ -199,7 +244,7 @@ struct Derived<'a> {
 }
 
 impl<'a> Derived<'a> {
-    fn new(r: &'a Report, json: &'a Value) -> Self {
+    fn new(r: &'a Report, json: &'a str) -> Self {
         let source = r.charset_info.source.as_str();
         Derived {
             charset: r.charset.as_deref(),
@@ -213,7 +258,7 @@ impl<'a> Derived<'a> {
             article_count: count_i32(r.articles.len()),
             figure_count: count_i32(events::figure_count(r)),
             extractor_version: &r.extractor_version,
-            report: json,
+            report: JsonText(json),
             declared_charset: r.charset_info.declared.as_deref(),
             charset_source: (!source.is_empty()).then_some(source),
             replacement_ratio: r.charset_info.replacement_ratio,
@@ -234,7 +279,7 @@ impl<'a> Derived<'a> {
             &self.article_count,
             &self.figure_count,
             &self.extractor_version,
-            self.report,
+            &self.report,
             &self.declared_charset,
             &self.charset_source,
             &self.replacement_ratio,
@@ -309,7 +354,7 @@ pub(crate) async fn write_row(
     tx: &Transaction<'_>,
     write: RowWrite<'_>,
     report: &Report,
-    json: &Value,
+    json: &str,
 ) -> Result<Option<i64>, StoreError> {
     let derived = Derived::new(report, json);
     let (key, fetch, sql): (&(dyn ToSql + Sync), _, Cow<'_, str>) = match &write {
@@ -349,15 +394,19 @@ pub(crate) async fn write_row(
 
 /// What a fetch and a re-extraction both write after the row of report `id`: its
 /// articles and figures, its attachments, and the outbox row of `event`. Returns the
-/// outbox id.
+/// outbox id. `fresh`: the row was inserted by this transaction, so it has no children
+/// to replace (the deletes are skipped, and so is an empty attachment list).
 pub(crate) async fn write_contents(
     tx: &Transaction<'_>,
     id: i64,
+    fresh: bool,
     report: &Report,
     event: &Event,
 ) -> Result<i64, StoreError> {
-    replace_children(tx, id, report).await?;
-    write_attachments(tx, id, report).await?;
+    replace_children(tx, id, fresh, report).await?;
+    if !(fresh && report.attachments.is_empty()) {
+        write_attachments(tx, id, report).await?;
+    }
     insert_outbox(tx, event).await
 }
 
@@ -379,13 +428,16 @@ async fn lock_row(
 async fn replace_children(
     tx: &Transaction<'_>,
     id: i64,
+    fresh: bool,
     report: &Report,
 ) -> Result<(), StoreError> {
-    // Figures go with their articles (ON DELETE CASCADE).
-    let del = tx
-        .prepare_cached("DELETE FROM report_articles WHERE report_id = $1")
-        .await?;
-    tx.execute(&del, &[&id]).await?;
+    if !fresh {
+        // Figures go with their articles (ON DELETE CASCADE).
+        let del = tx
+            .prepare_cached("DELETE FROM report_articles WHERE report_id = $1")
+            .await?;
+        tx.execute(&del, &[&id]).await?;
+    }
     if report.articles.is_empty() {
         return Ok(());
     }
@@ -525,6 +577,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     // deleted in between, which only an operator does: that attempt fails and is retried.
     let mut existing = lock_row(&tx, url).await?;
     let mut rounds = 0;
+    let mut fresh;
     let report_id = loop {
         rounds += 1;
         let write = match &existing {
@@ -550,13 +603,14 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
             }
             None => RowWrite::Insert { url, fetch: &fetch },
         };
+        fresh = matches!(write, RowWrite::Insert { .. });
         match write_row(&tx, write, report, &json).await? {
             Some(id) => break id,
             None => existing = lock_row(&tx, url).await?,
         }
     };
 
-    let body_zstd = zstd::bulk::compress(page.body, RAW_ZSTD_LEVEL)?;
+    let body_zstd = compress_raw(page.body)?;
     let body_len = i64::try_from(page.body.len()).unwrap_or(i64::MAX);
     let headers = headers_json(page.headers);
     let content_type = page.content_type.map(strip_nul);
@@ -586,7 +640,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         page.msg_id,
         page.msg_meta,
     );
-    let outbox_id = write_contents(&tx, report_id, report, &event).await?;
+    let outbox_id = write_contents(&tx, report_id, fresh, report, &event).await?;
     tx.commit().await?;
     Ok(Saved {
         report_id,
@@ -628,7 +682,7 @@ async fn write_pages(
         urls.push(strip_nul(m.url));
         finals.push(strip_nul(m.final_url));
         statuses.push(i32::from(m.status));
-        bodies.push(Some(zstd::bulk::compress(m.body, RAW_ZSTD_LEVEL)?));
+        bodies.push(Some(compress_raw(m.body)?));
         lens.push(Some(i64::try_from(m.body.len()).unwrap_or(i64::MAX)));
         headers.push(Some(headers_json(m.headers)));
         types.push(m.content_type.map(strip_nul));
