@@ -13,10 +13,11 @@
 //! database crash (every lease would have expired anyway), and skipping the WAL keeps an
 //! acquire at a few hundred microseconds of database time.
 //!
-//! One acquire is one short transaction: lock the host's `host_budget` row
-//! (`SELECT … FOR UPDATE`, so concurrent acquirers for one host queue on the row lock and
-//! acquirers for other hosts do not contend), count live leases, then either grant (move
-//! `next_slot`, insert a lease) or answer how long to wait. Over budget is not an error:
+//! One acquire is one short transaction ([`Store::host_acquire`], the SQL is in
+//! [`crate::store::politeness`]): lock the host's `host_budget` row (`SELECT … FOR UPDATE`,
+//! so concurrent acquirers for one host queue on the row lock and acquirers for other hosts
+//! do not contend), count live leases, then either grant (move `next_slot`, insert a lease)
+//! or answer how long to wait. Over budget is not an error:
 //! [`Politeness::acquire`] returns `Ok(Err(wait))` and the worker sleeps (short waits) or
 //! delays the message through a retry queue (long ones) without counting a failed attempt.
 //!
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::PolitenessArgs;
+use crate::store::politeness::{HostGrant, HostState};
 use crate::store::{Store, StoreError};
 
 /// How long a lease lives if its holder never releases it (killed worker, lost connection).
@@ -126,6 +128,11 @@ pub fn parse_budgets(
     Ok(out)
 }
 
+/// The host has all the concurrent fetches its budget allows.
+fn over_concurrency(budget: Budget, state: &HostState) -> bool {
+    budget.concurrency > 0 && state.live >= i64::from(budget.concurrency)
+}
+
 /// Hosts are compared lowercase, without a trailing dot.
 fn normalize_host(host: &str) -> String {
     host.trim().trim_end_matches('.').to_ascii_lowercase()
@@ -219,100 +226,43 @@ impl Politeness {
             // Unlimited on both counts: nothing to record.
             return Ok(Ok(HostPermit::unlimited(host)));
         }
-        let interval_secs = interval.map_or(0.0, |d| d.as_secs_f64());
-        let ttl_secs = self.lease_ttl.as_secs_f64();
-
-        let mut client = self.store.pool().get().await?;
-        let tx = client.transaction().await?;
-
-        // Lock the host's row (creating it on first sight), read how far ahead its next
-        // free slot is. Acquirers for one host queue here; other hosts are unaffected.
-        let select = "SELECT extract(epoch FROM (next_slot - clock_timestamp()))::float8 \
-                      FROM host_budget WHERE host = $1 FOR UPDATE";
-        let mut row = tx.query_opt(select, &[&host]).await?;
-        if row.is_none() {
-            tx.execute(
-                "INSERT INTO host_budget (host, next_slot) VALUES ($1, clock_timestamp()) \
-                 ON CONFLICT (host) DO NOTHING",
-                &[&host],
-            )
+        let grant = HostGrant {
+            interval_secs: interval.map_or(0.0, |d| d.as_secs_f64()),
+            lease: (budget.concurrency > 0).then(|| (&*self.holder, self.lease_ttl.as_secs_f64())),
+        };
+        // A request may start when the host's next slot has come (if it has a rate) and it
+        // has fewer live leases than its concurrency (if it has a limit).
+        let rate_limited = interval.is_some();
+        let rate_wait = move |state: &HostState| {
+            (rate_limited && state.ahead > 0.0).then(|| Duration::from_secs_f64(state.ahead))
+        };
+        let admitted = self
+            .store
+            .host_acquire(&host, &grant, |state| {
+                rate_wait(state).is_none() && !over_concurrency(budget, state)
+            })
             .await?;
-            row = tx.query_opt(select, &[&host]).await?;
-        }
-        let ahead: f64 = match row {
-            Some(r) => r.try_get(0)?,
-            None => 0.0,
-        };
-
-        // Live leases (expired ones are swept here, under the row lock).
-        let (live, earliest_expiry): (i64, Option<f64>) = if budget.concurrency > 0 {
-            let r = tx
-                .query_one(
-                    "WITH swept AS (DELETE FROM host_lease \
-                                    WHERE host = $1 AND expires_at <= clock_timestamp()) \
-                     SELECT count(*), \
-                            extract(epoch FROM (min(expires_at) - clock_timestamp()))::float8 \
-                     FROM host_lease WHERE host = $1 AND expires_at > clock_timestamp()",
-                    &[&host],
-                )
-                .await?;
-            (r.try_get(0)?, r.try_get(1)?)
-        } else {
-            (0, None)
-        };
-
-        let rate_wait = if interval.is_some() && ahead > 0.0 {
-            Some(Duration::from_secs_f64(ahead))
-        } else {
-            None
-        };
-        let busy = budget.concurrency > 0 && live >= i64::from(budget.concurrency);
-        if rate_wait.is_some() || busy {
-            tx.commit().await?;
-            let mut wait = rate_wait.unwrap_or(Duration::ZERO);
-            if busy {
-                // A lease frees at the latest when it expires; usually much sooner.
-                let until_expiry = earliest_expiry
-                    .filter(|s| s.is_finite() && *s > 0.0)
-                    .map_or(BUSY_RETRY, Duration::from_secs_f64);
-                wait = wait.max(BUSY_RETRY.min(until_expiry));
+        match admitted {
+            Ok(lease_id) => Ok(Ok(HostPermit {
+                host,
+                lease: lease_id.map(|id| Lease {
+                    id,
+                    store: self.store.clone(),
+                }),
+            })),
+            Err(state) => {
+                let mut wait = rate_wait(&state).unwrap_or(Duration::ZERO);
+                if over_concurrency(budget, &state) {
+                    // A lease frees at the latest when it expires; usually much sooner.
+                    let until_expiry = state
+                        .earliest_expiry
+                        .filter(|s| s.is_finite() && *s > 0.0)
+                        .map_or(BUSY_RETRY, Duration::from_secs_f64);
+                    wait = wait.max(BUSY_RETRY.min(until_expiry));
+                }
+                Ok(Err(wait))
             }
-            return Ok(Err(wait));
         }
-
-        // Grant: move the slot and take a lease, in the same transaction.
-        let lease_id: Option<i64> = if budget.concurrency > 0 {
-            let r = tx
-                .query_one(
-                    "WITH slot AS (UPDATE host_budget \
-                                   SET next_slot = greatest(next_slot, clock_timestamp()) \
-                                                   + make_interval(secs => $2) \
-                                   WHERE host = $1) \
-                     INSERT INTO host_lease (host, holder, expires_at) \
-                     VALUES ($1, $3, clock_timestamp() + make_interval(secs => $4)) \
-                     RETURNING id",
-                    &[&host, &interval_secs, &&*self.holder, &ttl_secs],
-                )
-                .await?;
-            Some(r.try_get(0)?)
-        } else {
-            tx.execute(
-                "UPDATE host_budget SET next_slot = greatest(next_slot, clock_timestamp()) \
-                                                    + make_interval(secs => $2) \
-                 WHERE host = $1",
-                &[&host, &interval_secs],
-            )
-            .await?;
-            None
-        };
-        tx.commit().await?;
-        Ok(Ok(HostPermit {
-            host,
-            lease: lease_id.map(|id| Lease {
-                id,
-                store: self.store.clone(),
-            }),
-        }))
     }
 
     /// [`Politeness::acquire`], sleeping in-process between polls for up to `max_wait` in
@@ -342,16 +292,7 @@ impl Politeness {
 
     /// Live leases of `host` right now (for tests and operators).
     pub async fn leases(&self, host: &str) -> Result<i64, StoreError> {
-        let host = normalize_host(host);
-        let client = self.store.pool().get().await?;
-        let row = client
-            .query_one(
-                "SELECT count(*) FROM host_lease \
-                 WHERE host = $1 AND expires_at > clock_timestamp()",
-                &[&host],
-            )
-            .await?;
-        Ok(row.try_get(0)?)
+        self.store.host_leases(&normalize_host(host)).await
     }
 }
 
@@ -375,16 +316,6 @@ impl std::fmt::Debug for Lease {
     }
 }
 
-impl Lease {
-    async fn delete(id: i64, store: &Store) -> Result<(), StoreError> {
-        let client = store.pool().get().await?;
-        client
-            .execute("DELETE FROM host_lease WHERE id = $1", &[&id])
-            .await?;
-        Ok(())
-    }
-}
-
 impl HostPermit {
     fn unlimited(host: String) -> Self {
         Self { host, lease: None }
@@ -399,7 +330,7 @@ impl HostPermit {
     /// on its own.
     pub async fn release(mut self) {
         if let Some(lease) = self.lease.take() {
-            if let Err(error) = Lease::delete(lease.id, &lease.store).await {
+            if let Err(error) = lease.store.host_lease_release(lease.id).await {
                 tracing::warn!(%error, host = %self.host, lease = lease.id,
                     "Releasing a host lease failed; it will expire on its own.");
             }
@@ -420,7 +351,7 @@ impl Drop for HostPermit {
             // in the background rather than holding it until it expires.
             if let Ok(handle) = tokio::runtime::Handle::try_current() {
                 handle.spawn(async move {
-                    if let Err(error) = Lease::delete(lease.id, &lease.store).await {
+                    if let Err(error) = lease.store.host_lease_release(lease.id).await {
                         tracing::warn!(%error, lease = lease.id,
                             "Releasing a dropped host lease failed; it will expire on its own.");
                     }

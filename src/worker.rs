@@ -9,7 +9,8 @@
 //! - [`failure`]: `Failure`, retry tiers, failure headers.
 //! - [`crash`]: crash-loop detection (in-flight markers, the worker lock, suspects run
 //!   alone, the `crash_loop` verdict).
-//! - [`outbox`]: the relay publishing events a dead worker left behind.
+//! - the outbox relay ([`crate::outbox::relay`]) runs beside each broker session,
+//!   publishing events a dead worker left behind.
 //!
 //! Concurrency: at most `--concurrency` deliveries are in flight (a semaphore), and the
 //! broker prefetch equals it, so a replica never hoards messages others could process.
@@ -22,7 +23,7 @@
 pub mod attachments;
 pub mod crash;
 pub mod failure;
-pub mod outbox;
+pub mod marks;
 pub mod pages;
 pub mod pipeline;
 pub mod settle;
@@ -159,6 +160,7 @@ pub async fn run_with(
     let fetcher = Fetcher::new(&settings.fetch, &settings.politeness)?;
     let politeness = Politeness::new(&store, &settings.politeness);
     let crashes = crash::Crashes::start(store.clone(), &settings.worker, metrics.clone()).await;
+    let (marks, marks_task) = marks::SentMarks::start(store.clone());
     let ctx = Context {
         names: Names::new(&settings.broker.prefix),
         worker: Arc::new(settings.worker.clone()),
@@ -172,6 +174,7 @@ pub async fn run_with(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         )),
         crashes: crashes.clone(),
+        marks,
     };
 
     let inflight = InFlight::default();
@@ -228,6 +231,9 @@ pub async fn run_with(
     // Every delivery is settled, returned or abandoned to the broker by now: none of
     // this worker's markers is a crash.
     crashes.stop().await;
+    ctx.marks.flush().await;
+    drop(ctx);
+    let _ = tokio::time::timeout(Duration::from_secs(5), marks_task).await;
     let _ = stop_tx.send(true);
     beat.abort();
     if let Some(t) = metrics_task {
@@ -303,7 +309,7 @@ async fn session<F: Future<Output = ()>>(
     health.set_broker(true);
     *backoff = RECONNECT_MIN;
     tracing::info!(queue = %ctx.names.urls, prefetch, "Consuming.");
-    let relay = tokio::spawn(outbox::relay(
+    let relay = tokio::spawn(crate::outbox::relay(
         ctx.store.clone(),
         publisher.clone(),
         ctx.names.clone(),

@@ -628,7 +628,7 @@ async fn faults_every_message_ends_exactly_once() {
         match action {
             "kill" => {
                 // A random worker, at a random moment inside this second.
-                let slot = rand::random::<usize>() % WORKERS;
+                let slot = (rand::random::<u32>() as usize) % WORKERS;
                 tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 700)).await;
                 fleet.kill(slot);
                 killed += 1;

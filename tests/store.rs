@@ -681,7 +681,7 @@ async fn outbox_retention_deletes_old_sent_rows_in_batches() {
     let week = Duration::from_secs(7 * 86_400);
     assert_eq!(s.outbox_prune_batch(week, 1000).await.unwrap(), 1000);
     let metrics = report_ingest::metrics::Metrics::new();
-    let n = report_ingest::worker::outbox::prune(&s, &metrics, week)
+    let n = report_ingest::outbox::prune(&s, &metrics, week)
         .await
         .unwrap();
     assert_eq!(n, 1500);
@@ -689,7 +689,7 @@ async fn outbox_retention_deletes_old_sent_rows_in_batches() {
     assert_eq!(c(format!("SELECT count(*) FROM \"{sch}\".outbox")).await, 7);
     assert_eq!(s.outbox_backlog().await.unwrap(), 4);
     assert_eq!(
-        report_ingest::worker::outbox::prune(&s, &metrics, week)
+        report_ingest::outbox::prune(&s, &metrics, week)
             .await
             .unwrap(),
         0
@@ -776,4 +776,47 @@ async fn crash_markers_count_only_dead_workers() {
         s.crash_prune(Duration::ZERO, Duration::ZERO).await.unwrap(),
         (0, 1)
     );
+}
+
+/// The worker marks confirmed events' outbox rows sent through `SentMarks`: ids queued
+/// faster than one statement runs are written in batches, nothing queued is dropped, and
+/// `flush` returns only once every id queued before it is written.
+#[tokio::test]
+async fn sent_marks_write_every_queued_id_in_batches() {
+    use report_ingest::worker::marks::{SentMarks, MARK_BATCH};
+    let s = store("marks").await;
+    let n = MARK_BATCH + 300;
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let ev = report_ingest::events::failed(
+            &format!("k{i}"),
+            &format!("https://reports.example/m/{i}"),
+            "http_404",
+            "HTTP status 404",
+            1,
+            None,
+            None,
+            None,
+        );
+        ids.push(s.outbox_add(&ev).await.unwrap());
+    }
+    assert_eq!(s.outbox_backlog().await.unwrap(), n as i64);
+    let (marks, task) = SentMarks::start(s.clone());
+    // Leave the last row unmarked: only what was queued may be marked.
+    for id in &ids[..n - 1] {
+        marks.mark(*id);
+    }
+    marks.flush().await;
+    assert_eq!(s.outbox_backlog().await.unwrap(), 1);
+    let pending = s.outbox_pending(Duration::ZERO, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].id, ids[n - 1]);
+    // Dropping the last handle ends the task after writing what was queued.
+    marks.mark(ids[n - 1]);
+    drop(marks);
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("the marking task ends once its handles are gone")
+        .unwrap();
+    assert_eq!(s.outbox_backlog().await.unwrap(), 0);
 }

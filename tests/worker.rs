@@ -392,7 +392,7 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
         .await
         .unwrap();
     assert_eq!(store.outbox_backlog().await.unwrap(), 1);
-    let relayed = worker::outbox::drain(&store, &env.publisher, &env.names, Duration::ZERO)
+    let relayed = report_ingest::outbox::drain(&store, &env.publisher, &env.names, Duration::ZERO)
         .await
         .unwrap();
     assert_eq!(relayed, 1);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use report_ingest::extract::{self, Input, Options};
+use report_ingest::extraction::{self, ExtractFailure};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -96,9 +97,12 @@ fn one(
         url,
         content_type: args.content_type.as_deref(),
     };
-    let report = match extract::extract(&input, opts) {
+    // A panic in the extractor is this file's error (one `error` line in --jsonl mode),
+    // not the end of the run.
+    let report = match extraction::extract(&input, opts) {
         Ok(r) => r,
-        Err(e) => extract::rejected(&input, &e),
+        Err(ExtractFailure::Rejected(e)) => extract::rejected(&input, &e),
+        Err(panicked) => anyhow::bail!("{}: {panicked}", path.display()),
     };
     Ok(serde_json::to_value(&report)?)
 }

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use report_ingest::config::{BrokerArgs, DbArgs};
 use report_ingest::extract::EXTRACTOR_VERSION;
 use report_ingest::ops::replay::{self, ReplayOptions, DEFAULT_BATCH};
+use report_ingest::outbox;
 use report_ingest::queue::{self, Names, Publisher};
 use report_ingest::store::replay::ReplayFilter;
 use report_ingest::store::Store;
-use report_ingest::worker::outbox;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -17,7 +17,6 @@
 //! The outbox rows are published by the worker's outbox relay (or a later run of it), so
 //! replay needs no broker and an interrupted replay loses no event.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -25,6 +24,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::extract::{self, Input, Options, Report, EXTRACTOR_VERSION};
+use crate::extraction::{self, ExtractFailure};
 use crate::store::replay::{ReplayFilter, StoredPage};
 use crate::store::{Store, StoreError};
 
@@ -142,32 +142,43 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
         content_type: page.content_type.as_deref(),
     };
     // The extractor is pure; a panic in it is a bug on one page, not a reason to stop.
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(&input, opts)));
-    let report = match result {
-        Ok(Ok(r)) if !page.more.is_empty() => match reextract_more(r, page, opts) {
+    let report = match extraction::extract(&input, opts) {
+        Ok(r) if !page.more.is_empty() => match reextract_more(r, page, opts) {
             Ok(r) => r,
             Err(e) => return Outcome::Failed(e),
         },
-        Ok(Ok(r)) => r,
+        Ok(r) => r,
         // A page the stored report already calls rejected is compared as usual (the same
         // rejection is "unchanged"); a page that had a report is not overwritten by a
         // rejection: that needs a look, so it is counted failed and left alone.
-        Ok(Err(e)) if page.report.get("error").is_some_and(|v| !v.is_null()) => {
+        Err(ExtractFailure::Rejected(e))
+            if page.report.get("error").is_some_and(|v| !v.is_null()) =>
+        {
             extract::rejected(&input, &e)
         }
-        Ok(Err(e)) => return Outcome::Failed(format!("extract: {e}")),
-        Err(_) => return Outcome::Failed("extract: panicked".into()),
+        Err(e) => return Outcome::Failed(format!("extract: {}", failure_text(&e))),
     };
     let mut report = report;
     carry_attachments(&mut report, &page.report);
-    let new = match crate::store::save::storable(&report) {
-        Ok((_, json)) => json,
+    let new = match crate::store::save::storable(&report)
+        .and_then(|(_, text)| Ok(serde_json::from_str::<Value>(&text)?))
+    {
+        Ok(json) => json,
         Err(e) => return Outcome::Failed(format!("serialise: {e}")),
     };
     if same_output(&new, &page.report) {
         Outcome::Unchanged
     } else {
         Outcome::Changed(Box::new(report))
+    }
+}
+
+/// How a failed extraction reads in the replay's warning: the extractor's error, or
+/// `panicked`.
+fn failure_text(e: &ExtractFailure) -> String {
+    match e {
+        ExtractFailure::Rejected(e) => e.to_string(),
+        ExtractFailure::Panicked(_) => "panicked".to_owned(),
     }
 }
 
@@ -211,11 +222,15 @@ fn reextract_more(first: Report, page: &StoredPage, opts: &Options) -> Result<Re
             url: Some(more.final_url.as_deref().unwrap_or(&more.url)),
             content_type: more.content_type.as_deref(),
         };
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| extract::extract(&input, opts)));
-        match result {
-            Ok(Ok(r)) => reports.push(r),
-            Ok(Err(e)) => return Err(format!("extract page {}: {e}", more.ordinal)),
-            Err(_) => return Err(format!("extract page {}: panicked", more.ordinal)),
+        match extraction::extract(&input, opts) {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                return Err(format!(
+                    "extract page {}: {}",
+                    more.ordinal,
+                    failure_text(&e)
+                ))
+            }
         }
     }
     Ok(extract::stitch(reports))

@@ -2,12 +2,13 @@
 //!
 //! - [`Store::connect`] builds a deadpool pool whose connections all have
 //!   `search_path` set to the deployment schema (`--db-schema`), so every statement here
-//!   (and in modules that borrow [`Store::pool`], such as politeness) uses unqualified names.
+//!   uses unqualified names.
 //! - [`Store::migrate`] applies the embedded, numbered SQL files of [`migrate::MIGRATIONS`]
 //!   under an advisory lock, recording each in `schema_migrations`.
 //! - [`Store::save`] ([`save`]) writes one fetched page in one transaction: the report row,
 //!   its articles and figures, the raw bytes (zstd) and an outbox row with the event.
 //! - The outbox functions serve the relay that publishes events a worker could not.
+//! - [`politeness`]: host budgets and leases (`crate::politeness` keeps the policy).
 //! - [`crash`]: in-flight markers, the worker's advisory lock and crash counts, for
 //!   crash-loop detection (`worker::crash`).
 //!
@@ -16,6 +17,7 @@
 
 pub mod crash;
 pub mod migrate;
+pub mod politeness;
 pub mod replay;
 pub mod save;
 
@@ -270,11 +272,7 @@ impl Store {
     /// unchanged page's `report.completed`, a `report.failed`). Returns its id.
     pub async fn outbox_add(&self, event: &crate::events::Event) -> Result<i64, StoreError> {
         let client = self.pool.get().await?;
-        let stmt = client
-            .prepare_cached(
-                "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .await?;
+        let stmt = client.prepare_cached(save::INSERT_OUTBOX).await?;
         let row = client
             .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
             .await?;

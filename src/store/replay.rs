@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::save::{decompress, insert_outbox, replace_children, storable, Derived};
+use super::save::{decompress, storable, write_contents, write_row, RowWrite};
 use super::{Store, StoreError};
 use crate::events;
 use crate::extract::Report;
@@ -212,18 +212,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        let derived = Derived::new(report, &json);
-        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&page.id];
-        params.extend_from_slice(&derived.params());
-        let stmt = tx
-            .prepare_cached(&format!(
-                "UPDATE reports SET {} WHERE id = $1",
-                super::save::DERIVED_SET
-            ))
-            .await?;
-        tx.execute(&stmt, &params).await?;
-        replace_children(&tx, page.id, report).await?;
-        super::save::write_attachments(&tx, page.id, report).await?;
+        write_row(&tx, RowWrite::Reextract { id: page.id }, report, &json).await?;
         let event = events::changed(
             page.id,
             &page.url,
@@ -232,7 +221,7 @@ impl Store {
             &report.extractor_version,
             &page.content_sha256,
         );
-        let outbox_id = insert_outbox(&tx, &event).await?;
+        let outbox_id = write_contents(&tx, page.id, false, report, &event).await?;
         tx.commit().await?;
         Ok(Some(outbox_id))
     }

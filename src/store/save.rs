@@ -153,18 +153,63 @@ fn strip_nul_value(v: &mut Value) {
     }
 }
 
-/// The report made storable: NUL-free, plus its JSON. Borrowed when already clean (the
+/// The report made storable: NUL-free, plus its JSON text (serialised once: it is the
+/// NUL check and the `jsonb` parameter, [`JsonText`]). Borrowed when already clean (the
 /// common case, detected on the serialised JSON where NUL can only appear as `\u0000`).
-pub(crate) fn storable(report: &Report) -> Result<(Cow<'_, Report>, Value), StoreError> {
+pub(crate) fn storable(report: &Report) -> Result<(Cow<'_, Report>, String), StoreError> {
     let text = serde_json::to_string(report)?;
     if !text.contains("\\u0000") {
-        let value: Value = serde_json::from_str(&text)?;
-        return Ok((Cow::Borrowed(report), value));
+        return Ok((Cow::Borrowed(report), text));
     }
     let mut value: Value = serde_json::from_str(&text)?;
     strip_nul_value(&mut value);
-    let clean: Report = serde_json::from_value(value.clone())?;
-    Ok((Cow::Owned(clean), value))
+    let text = serde_json::to_string(&value)?;
+    let clean: Report = serde_json::from_value(value)?;
+    Ok((Cow::Owned(clean), text))
+}
+
+/// A `jsonb` parameter from JSON text already serialised: the binary format of `jsonb` is
+/// a version byte (1) and the text, so nothing is parsed or serialised again on our side.
+#[derive(Debug)]
+pub(crate) struct JsonText<'a>(pub &'a str);
+
+impl ToSql for JsonText<'_> {
+    fn to_sql(
+        &self,
+        _ty: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(&[1]);
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(tokio_postgres::types::IsNull::No)
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        *ty == tokio_postgres::types::Type::JSONB
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+thread_local! {
+    /// One zstd compression context per thread, reused (creating one per body was a
+    /// visible share of the worker's profile).
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `body` compressed at [`RAW_ZSTD_LEVEL`] (a zstd frame `zstd::bulk::decompress` reads).
+pub(crate) fn compress_raw(body: &[u8]) -> Result<Vec<u8>, std::io::Error> {
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL)?);
+        }
+        match c.as_mut() {
+            Some(z) => z.compress(body),
+            None => zstd::bulk::compress(body, RAW_ZSTD_LEVEL),
+        }
+    })
 }
 
 /// Parses the report's ISO date (`YYYY-MM-DD`, possibly followed by a time).
@@ -178,8 +223,8 @@ fn count_i32(n: usize) -> i32 {
 }
 
 /// The `reports` columns that come from the extractor output, in statement parameter
-/// order (`$2…$17` in the statements below; `$1` is the id or the url).
-pub(crate) struct Derived<'a> {
+/// order (`$2…$17`, [`DERIVED_SET`]; `$1` is the id or the url).
+struct Derived<'a> {
     charset: Option<&'a str>,
     title: Option<&'a str>,
     published: Option<NaiveDate>,
@@ -191,7 +236,7 @@ pub(crate) struct Derived<'a> {
     article_count: i32,
     figure_count: i32,
     extractor_version: &'a str,
-    report: &'a Value,
+    report: JsonText<'a>,
     declared_charset: Option<&'a str>,
     charset_source: Option<&'a str>,
     replacement_ratio: f64,
@@ -199,7 +244,7 @@ pub(crate) struct Derived<'a> {
 }
 
 impl<'a> Derived<'a> {
-    pub(crate) fn new(r: &'a Report, json: &'a Value) -> Self {
+    fn new(r: &'a Report, json: &'a str) -> Self {
         let source = r.charset_info.source.as_str();
         Derived {
             charset: r.charset.as_deref(),
@@ -213,7 +258,7 @@ impl<'a> Derived<'a> {
             article_count: count_i32(r.articles.len()),
             figure_count: count_i32(events::figure_count(r)),
             extractor_version: &r.extractor_version,
-            report: json,
+            report: JsonText(json),
             declared_charset: r.charset_info.declared.as_deref(),
             charset_source: (!source.is_empty()).then_some(source),
             replacement_ratio: r.charset_info.replacement_ratio,
@@ -221,7 +266,7 @@ impl<'a> Derived<'a> {
         }
     }
 
-    pub(crate) fn params(&self) -> [&(dyn ToSql + Sync); 16] {
+    fn params(&self) -> [&(dyn ToSql + Sync); 16] {
         [
             &self.charset,
             &self.title,
@@ -234,7 +279,7 @@ impl<'a> Derived<'a> {
             &self.article_count,
             &self.figure_count,
             &self.extractor_version,
-            self.report,
+            &self.report,
             &self.declared_charset,
             &self.charset_source,
             &self.replacement_ratio,
@@ -244,12 +289,12 @@ impl<'a> Derived<'a> {
 }
 
 /// `SET` list for the derived columns, parameters `$2…$17`.
-pub(crate) const DERIVED_SET: &str = "charset = $2, title = $3, published = $4, source_org = $5, \
+const DERIVED_SET: &str = "charset = $2, title = $3, published = $4, source_org = $5, \
      region = $6, doc_type = $7, period = $8, script = $9, article_count = $10, \
      figure_count = $11, extractor_version = $12, report = $13, declared_charset = $14, \
      charset_source = $15, replacement_ratio = $16, error = $17, updated_at = now()";
 
-/// Fetch-side columns of `save`, parameters `$18…$21`.
+/// Fetch-side columns of `save`, parameters `$18…$23`.
 const FETCH_SET: &str = "final_url = $18, http_status = $19, host = $20, content_sha256 = $21, \
      page_count = $22, pages_missing = $23, fetched_at = now()";
 
@@ -259,6 +304,111 @@ const INSERT_REPORT: &str = "INSERT INTO reports (url, charset, title, published
      content_sha256, page_count, pages_missing) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
      $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
      ON CONFLICT (url) DO NOTHING RETURNING id";
+
+/// The `reports` columns that come from the fetch, in statement parameter order
+/// (`$18…$23`, [`FETCH_SET`]).
+pub(crate) struct FetchColumns<'a> {
+    final_url: &'a str,
+    status: i32,
+    host: Option<String>,
+    content_sha256: &'a str,
+    page_count: i32,
+    pages_missing: i32,
+}
+
+impl FetchColumns<'_> {
+    fn params(&self) -> [&(dyn ToSql + Sync); 6] {
+        [
+            &self.final_url,
+            &self.status,
+            &self.host,
+            &self.content_sha256,
+            &self.page_count,
+            &self.pages_missing,
+        ]
+    }
+}
+
+/// Which `reports` row [`write_row`] writes, and whether the fetch columns go with it.
+pub(crate) enum RowWrite<'a> {
+    /// A fetch of a URL that has no row yet (`INSERT … ON CONFLICT (url) DO NOTHING`).
+    Insert {
+        url: &'a str,
+        fetch: &'a FetchColumns<'a>,
+    },
+    /// A new fetch of the URL of row `id`.
+    Refetch {
+        id: i64,
+        fetch: &'a FetchColumns<'a>,
+    },
+    /// A re-extraction of row `id` from its stored bytes (`replay`): the fetch columns stay.
+    Reextract { id: i64 },
+}
+
+/// Writes a report's `reports` row, the one place its parameters are built: `$1` the id
+/// (or the url of an insert), `$2…$17` the extractor's columns ([`Derived`]), `$18…$23`
+/// the fetch's ([`FetchColumns`]) unless it is a re-extraction. Returns the row id, or
+/// `None` when an insert lost the race for a new URL to another writer (the caller locks
+/// the winner's row and goes round again).
+pub(crate) async fn write_row(
+    tx: &Transaction<'_>,
+    write: RowWrite<'_>,
+    report: &Report,
+    json: &str,
+) -> Result<Option<i64>, StoreError> {
+    let derived = Derived::new(report, json);
+    let (key, fetch, sql): (&(dyn ToSql + Sync), _, Cow<'_, str>) = match &write {
+        RowWrite::Insert { url, fetch } => (url, Some(*fetch), Cow::Borrowed(INSERT_REPORT)),
+        RowWrite::Refetch { id, fetch } => (
+            id,
+            Some(*fetch),
+            Cow::Owned(format!(
+                "UPDATE reports SET {DERIVED_SET}, {FETCH_SET} WHERE id = $1"
+            )),
+        ),
+        RowWrite::Reextract { id } => (
+            id,
+            None,
+            Cow::Owned(format!("UPDATE reports SET {DERIVED_SET} WHERE id = $1")),
+        ),
+    };
+    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
+    params.push(key);
+    params.extend_from_slice(&derived.params());
+    let fetch_params = fetch.map(FetchColumns::params);
+    if let Some(f) = &fetch_params {
+        params.extend_from_slice(f);
+    }
+    let stmt = tx.prepare_cached(&sql).await?;
+    match write {
+        RowWrite::Insert { .. } => Ok(tx
+            .query_opt(&stmt, &params)
+            .await?
+            .map(|row| row.get::<_, i64>(0))),
+        RowWrite::Refetch { id, .. } | RowWrite::Reextract { id } => {
+            tx.execute(&stmt, &params).await?;
+            Ok(Some(id))
+        }
+    }
+}
+
+/// What a fetch and a re-extraction both write after the row of report `id`: its
+/// articles and figures, its attachments, and the outbox row of `event`. Returns the
+/// outbox id. `fresh`: the row was inserted by this transaction, so it has no children
+/// to replace (the deletes are skipped, and so is an empty attachment list).
+pub(crate) async fn write_contents(
+    tx: &Transaction<'_>,
+    id: i64,
+    fresh: bool,
+    report: &Report,
+    event: &Event,
+) -> Result<i64, StoreError> {
+    replace_children(tx, id, fresh, report).await?;
+    if !(fresh && report.attachments.is_empty()) {
+        write_attachments(tx, id, report).await?;
+    }
+    insert_outbox(tx, event).await
+}
 
 /// Locks the URL's row, if any: (id, content_sha256, extractor_version).
 async fn lock_row(
@@ -275,16 +425,19 @@ async fn lock_row(
 }
 
 /// Replaces the articles and figures of report `id` with those of `report`.
-pub(crate) async fn replace_children(
+async fn replace_children(
     tx: &Transaction<'_>,
     id: i64,
+    fresh: bool,
     report: &Report,
 ) -> Result<(), StoreError> {
-    // Figures go with their articles (ON DELETE CASCADE).
-    let del = tx
-        .prepare_cached("DELETE FROM report_articles WHERE report_id = $1")
-        .await?;
-    tx.execute(&del, &[&id]).await?;
+    if !fresh {
+        // Figures go with their articles (ON DELETE CASCADE).
+        let del = tx
+            .prepare_cached("DELETE FROM report_articles WHERE report_id = $1")
+            .await?;
+        tx.execute(&del, &[&id]).await?;
+    }
     if report.articles.is_empty() {
         return Ok(());
     }
@@ -347,13 +500,13 @@ pub(crate) async fn replace_children(
     Ok(())
 }
 
+/// Adds a pending outbox row: `$1` event id, `$2` routing key, `$3` body; returns its id.
+pub(crate) const INSERT_OUTBOX: &str =
+    "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id";
+
 /// Inserts an outbox row for `event`; returns its id.
-pub(crate) async fn insert_outbox(tx: &Transaction<'_>, event: &Event) -> Result<i64, StoreError> {
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO outbox (event_id, routing_key, body) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .await?;
+async fn insert_outbox(tx: &Transaction<'_>, event: &Event) -> Result<i64, StoreError> {
+    let stmt = tx.prepare_cached(INSERT_OUTBOX).await?;
     let row = tx
         .query_one(&stmt, &[&event.id, &event.routing_key, &event.body])
         .await?;
@@ -408,6 +561,15 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         )
     };
 
+    let fetch = FetchColumns {
+        final_url: &final_url,
+        status: i32::from(page.status),
+        host: host_of(url),
+        content_sha256: &sha,
+        page_count,
+        pages_missing,
+    };
+
     let mut client = store.pool().get().await?;
     let tx = client.transaction().await?;
     // Usually one round; a second only after losing an insert race for a new URL (the
@@ -415,9 +577,10 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     // deleted in between, which only an operator does: that attempt fails and is retried.
     let mut existing = lock_row(&tx, url).await?;
     let mut rounds = 0;
+    let mut fresh;
     let report_id = loop {
         rounds += 1;
-        match &existing {
+        let write = match &existing {
             Some((id, old_sha, old_version)) if *old_sha == sha && old_version == version => {
                 let event = unchanged_event(*id);
                 // Nothing was written; ending read-only work with COMMIT or ROLLBACK is the same.
@@ -430,61 +593,24 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
                     content_sha256: sha,
                 });
             }
-            Some((id, _, _)) => {
-                let derived = Derived::new(report, &json);
-                let status = i32::from(page.status);
-                let host = host_of(url);
-                let d = derived.params();
-                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
-                params.push(id);
-                params.extend_from_slice(&d);
-                params.extend_from_slice(&[
-                    &final_url,
-                    &status,
-                    &host,
-                    &sha,
-                    &page_count,
-                    &pages_missing,
-                ]);
-                let stmt = tx
-                    .prepare_cached(&format!(
-                        "UPDATE reports SET {DERIVED_SET}, {FETCH_SET} WHERE id = $1"
-                    ))
-                    .await?;
-                tx.execute(&stmt, &params).await?;
-                break *id;
-            }
+            Some((id, _, _)) => RowWrite::Refetch {
+                id: *id,
+                fetch: &fetch,
+            },
             None if rounds > 2 => {
                 tx.rollback().await?;
                 return Err(StoreError::RowVanished);
             }
-            None => {
-                let derived = Derived::new(report, &json);
-                let status = i32::from(page.status);
-                let host = host_of(url);
-                let d = derived.params();
-                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
-                params.push(&url);
-                params.extend_from_slice(&d);
-                params.extend_from_slice(&[
-                    &final_url,
-                    &status,
-                    &host,
-                    &sha,
-                    &page_count,
-                    &pages_missing,
-                ]);
-                let stmt = tx.prepare_cached(INSERT_REPORT).await?;
-                match tx.query_opt(&stmt, &params).await? {
-                    Some(row) => break row.get::<_, i64>(0),
-                    None => existing = lock_row(&tx, url).await?,
-                }
-            }
+            None => RowWrite::Insert { url, fetch: &fetch },
+        };
+        fresh = matches!(write, RowWrite::Insert { .. });
+        match write_row(&tx, write, report, &json).await? {
+            Some(id) => break id,
+            None => existing = lock_row(&tx, url).await?,
         }
     };
-    replace_children(&tx, report_id, report).await?;
 
-    let body_zstd = zstd::bulk::compress(page.body, RAW_ZSTD_LEVEL)?;
+    let body_zstd = compress_raw(page.body)?;
     let body_len = i64::try_from(page.body.len()).unwrap_or(i64::MAX);
     let headers = headers_json(page.headers);
     let content_type = page.content_type.map(strip_nul);
@@ -502,7 +628,6 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     )
     .await?;
     write_pages(&tx, report_id, page, &page_shas).await?;
-    write_attachments(&tx, report_id, report).await?;
 
     let event = events::completed(
         report_id,
@@ -515,7 +640,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         page.msg_id,
         page.msg_meta,
     );
-    let outbox_id = insert_outbox(&tx, &event).await?;
+    let outbox_id = write_contents(&tx, report_id, fresh, report, &event).await?;
     tx.commit().await?;
     Ok(Saved {
         report_id,
@@ -557,7 +682,7 @@ async fn write_pages(
         urls.push(strip_nul(m.url));
         finals.push(strip_nul(m.final_url));
         statuses.push(i32::from(m.status));
-        bodies.push(Some(zstd::bulk::compress(m.body, RAW_ZSTD_LEVEL)?));
+        bodies.push(Some(compress_raw(m.body)?));
         lens.push(Some(i64::try_from(m.body.len()).unwrap_or(i64::MAX)));
         headers.push(Some(headers_json(m.headers)));
         types.push(m.content_type.map(strip_nul));
@@ -592,7 +717,7 @@ async fn write_pages(
 /// Replaces the `report_attachments` rows of report `id` with the report's attachments
 /// (one statement): `read` when an article holds its text, `error` with the reason when
 /// reading failed, else `listed`.
-pub(crate) async fn write_attachments(
+async fn write_attachments(
     tx: &Transaction<'_>,
     id: i64,
     report: &Report,

@@ -71,13 +71,12 @@ async fn fetch_and_read(
         .acquire_owned()
         .await
         .map_err(|_| "shutdown".to_owned())?;
-    let span = tracing::Span::current();
     let name = name.to_owned();
     let url = url.to_owned();
     let bytes = body.clone();
-    let joined = tokio::task::spawn_blocking(move || {
+    let joined = crate::extraction::guarded_blocking(move || {
         let _slot = slot;
-        span.in_scope(|| read_article(kind, &bytes, name, url))
+        read_article(kind, &bytes, name, url)
     })
     .await;
     match joined {

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use lapin::message::Delivery;
-use lapin::BasicProperties;
 use tracing::{field, Instrument};
 
 use super::attachments;
@@ -17,13 +16,12 @@ use super::pages::{self, Got, Page, Walked};
 use super::settle::{decide, message_key, settle, About, Happened};
 use crate::config::{PolitenessArgs, WorkerArgs};
 use crate::disposition::Disposition;
-use crate::events::{self, Event};
-use crate::extract::{self, Input, Options, Report};
+use crate::extract::{self, Options, Report};
 use crate::fetch::{self, Fetched, Fetcher};
 use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
-use crate::queue::{parse_message, Message, Names, Publisher, QueueError};
+use crate::queue::{parse_message, Message, Names, Publisher};
 use crate::store::{MorePage, PageToSave, Store};
 
 /// What the pipeline needs, shared by every delivery of the process.
@@ -43,6 +41,8 @@ pub struct Context {
     pub extract_slots: Arc<tokio::sync::Semaphore>,
     /// Crash-loop detection: this worker's id, lock and the gate suspects run alone under.
     pub crashes: Crashes,
+    /// Confirmed events' outbox rows, marked sent in batches ([`super::marks`]).
+    pub marks: super::marks::SentMarks,
 }
 
 /// How a delivery ended.
@@ -280,15 +280,11 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
     })
 }
 
-/// Runs the CPU-heavy extraction on the blocking pool (the async workers keep serving
-/// heartbeats, acks and I/O), inside the delivery's span.
+/// Runs the CPU-heavy extraction on the blocking pool under an extraction slot, guarded
+/// ([`crate::extraction::extract_blocking`]): a panic on the page dead-letters it as
+/// `extract_panic` rather than retrying it (it would crash-loop otherwise).
 pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
     crash::fault_abort_on(&ctx.worker, &fetched.body);
-    let span = tracing::Span::current();
-    let body = fetched.body.clone();
-    let url = fetched.final_url.clone();
-    let content_type = fetched.content_type.clone();
-    let opts = Arc::clone(&ctx.extract_options);
     let _slot = match Arc::clone(&ctx.extract_slots).acquire_owned().await {
         Ok(p) => p,
         Err(e) => {
@@ -299,60 +295,14 @@ pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result
             })
         }
     };
-    let joined = tokio::task::spawn_blocking(move || {
-        span.in_scope(|| {
-            let input = Input {
-                bytes: &body,
-                url: Some(&url),
-                content_type: content_type.as_deref(),
-            };
-            extract::extract(&input, &opts)
-        })
-    })
-    .await;
-    match joined {
-        Ok(Ok(report)) => Ok(report),
-        Ok(Err(e)) => Err(Failure::from_error(&e)),
-        // The extractor must not panic; if it does on this page it will again, so the
-        // page is dead-lettered rather than retried (it would crash-loop otherwise).
-        Err(e) => Err(Failure::permanent("extract_panic", e.to_string())),
-    }
-}
-
-/// Publishes an event with confirm. An unroutable event (nobody has bound a queue to the
-/// events exchange) is not an error: a topic exchange without subscribers drops it by
-/// design, and holding the pipeline for absent consumers would stop ingestion.
-pub async fn publish_event(
-    publisher: &Publisher,
-    names: &Names,
-    event: &Event,
-) -> Result<(), QueueError> {
-    publish_event_raw(publisher, names, event.routing_key, &event.id, &event.body).await
-}
-
-/// [`publish_event`] for an outbox row.
-pub async fn publish_event_raw(
-    publisher: &Publisher,
-    names: &Names,
-    routing_key: &str,
-    id: &str,
-    body: &[u8],
-) -> Result<(), QueueError> {
-    let props = BasicProperties::default()
-        .with_content_type(events::CONTENT_TYPE.into())
-        .with_message_id(id.into())
-        .with_type(routing_key.into())
-        .with_timestamp(chrono::Utc::now().timestamp().max(0) as u64);
-    match publisher
-        .publish(&names.events_exchange, routing_key, body, props)
-        .await
-    {
-        Err(QueueError::Unroutable { .. }) => {
-            tracing::debug!(routing_key, "Event had no subscriber queue bound.");
-            Ok(())
-        }
-        other => other,
-    }
+    crate::extraction::extract_blocking(
+        fetched.body.clone(),
+        fetched.final_url.clone(),
+        fetched.content_type.clone(),
+        Arc::clone(&ctx.extract_options),
+    )
+    .await
+    .map_err(|e| Failure::from_error(&e))
 }
 
 /// Commits made by this process, for [`crash_point_after_commit`].

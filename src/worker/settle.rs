@@ -9,7 +9,7 @@
 //!
 //! | decision    | publishes (confirmed)                  | then                      |
 //! |-------------|----------------------------------------|---------------------------|
-//! | Store       | `report.completed`                     | outbox row marked; ack    |
+//! | Store       | `report.completed`                     | ack; outbox row marked sent in a batch ([`super::marks`]) |
 //! | Retry       | the message to `{p}.urls.retry.{d}s`   | ack                       |
 //! | Delay       | the message to a delay queue           | ack                       |
 //! | DeadLetter  | the message to `{p}.urls.dlq`, then `report.failed` | ack          |
@@ -36,11 +36,12 @@ use lapin::BasicProperties;
 use serde_json::Value;
 
 use super::failure::{self, Failure};
-use super::pipeline::{publish_event, Context, Outcome};
+use super::pipeline::{Context, Outcome};
 use crate::config::WorkerArgs;
 use crate::disposition::Disposition;
 use crate::events::{self, Event};
 use crate::metrics;
+use crate::outbox::publish_event;
 use crate::queue::consumer::{attempts, rebuild_properties};
 use crate::queue::names::headers;
 use crate::queue::Publisher;
@@ -210,10 +211,7 @@ pub async fn settle(
                     ctx.metrics
                         .stage(metrics::stage::PUBLISH, t.elapsed().as_secs_f64());
                     if let Some(id) = outbox_id {
-                        if let Err(error) = ctx.store.outbox_mark_sent(&[id]).await {
-                            // Harmless: the relay publishes it again later (same event id).
-                            tracing::warn!(%error, "Marking the outbox row sent failed.");
-                        }
+                        ctx.marks.mark(id);
                     }
                     ack(ctx, delivery, done).await
                 }

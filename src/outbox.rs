@@ -1,13 +1,56 @@
-//! The outbox relay: publishes events whose rows were committed but never marked sent
-//! (the worker died, or lost the broker, between the database commit and the publish).
-//! Also the place that refreshes the database health and the outbox backlog gauge.
+//! Event publishing and the outbox, one home for the worker and `replay`:
+//! - [`publish_event`] / [`publish_event_raw`]: one event to `{prefix}.events`, with a
+//!   confirm (the worker's settle step publishes with it, the relay publishes rows with it);
+//! - [`relay`]: publishes events whose rows were committed but never marked sent (the
+//!   worker died, or lost the broker, between the database commit and the publish), and
+//!   refreshes the database health and the outbox backlog gauge; [`prune`] deletes sent
+//!   rows past the retention;
+//! - [`drain`]: every pending row now (`replay` publishes its `report.changed` rows so).
 
 use std::time::Duration;
 
-use super::pipeline::publish_event_raw;
+use lapin::BasicProperties;
+
+use crate::events::{self, Event};
 use crate::metrics::{Health, Metrics};
 use crate::queue::{Names, Publisher, QueueError};
 use crate::store::{Store, StoreError};
+
+/// Publishes an event with confirm. An unroutable event (nobody has bound a queue to the
+/// events exchange) is not an error: a topic exchange without subscribers drops it by
+/// design, and holding the pipeline for absent consumers would stop ingestion.
+pub async fn publish_event(
+    publisher: &Publisher,
+    names: &Names,
+    event: &Event,
+) -> Result<(), QueueError> {
+    publish_event_raw(publisher, names, event.routing_key, &event.id, &event.body).await
+}
+
+/// [`publish_event`] for an outbox row.
+pub async fn publish_event_raw(
+    publisher: &Publisher,
+    names: &Names,
+    routing_key: &str,
+    id: &str,
+    body: &[u8],
+) -> Result<(), QueueError> {
+    let props = BasicProperties::default()
+        .with_content_type(events::CONTENT_TYPE.into())
+        .with_message_id(id.into())
+        .with_type(routing_key.into())
+        .with_timestamp(chrono::Utc::now().timestamp().max(0) as u64);
+    match publisher
+        .publish(&names.events_exchange, routing_key, body, props)
+        .await
+    {
+        Err(QueueError::Unroutable { .. }) => {
+            tracing::debug!(routing_key, "Event had no subscriber queue bound.");
+            Ok(())
+        }
+        other => other,
+    }
+}
 
 /// Why a relay round stopped early (both are transient; the next round tries again).
 #[derive(Debug, thiserror::Error)]
