@@ -403,11 +403,20 @@ pub(crate) async fn write_contents(
     report: &Report,
     event: &Event,
 ) -> Result<i64, StoreError> {
-    replace_children(tx, id, fresh, report).await?;
-    if !(fresh && report.attachments.is_empty()) {
-        write_attachments(tx, id, report).await?;
-    }
-    insert_outbox(tx, event).await
+    let attachments = async {
+        if fresh && report.attachments.is_empty() {
+            Ok(())
+        } else {
+            write_attachments(tx, id, report).await
+        }
+    };
+    // Independent tables: pipelined (see `save`).
+    let ((), (), outbox_id) = futures::try_join!(
+        replace_children(tx, id, fresh, report),
+        attachments,
+        insert_outbox(tx, event),
+    )?;
+    Ok(outbox_id)
 }
 
 /// Locks the URL's row, if any: (id, content_sha256, extractor_version).
@@ -610,6 +619,39 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         }
     };
 
+    let event = events::completed(
+        report_id,
+        url,
+        &final_url,
+        report,
+        &sha,
+        false,
+        pages,
+        page.msg_id,
+        page.msg_meta,
+    );
+    // The rest touches other tables only, so it is sent as one pipeline (tokio-postgres
+    // writes each statement as soon as its future is polled and reads the answers in
+    // order): one round trip for the raw bytes, the page rows, the articles, figures,
+    // attachments and the outbox row, instead of one each. Any error aborts the
+    // transaction, which is then rolled back on drop.
+    let ((), (), outbox_id) = futures::try_join!(
+        write_raw(&tx, report_id, page),
+        write_pages(&tx, report_id, page, &page_shas),
+        write_contents(&tx, report_id, fresh, report, &event),
+    )?;
+    tx.commit().await?;
+    Ok(Saved {
+        report_id,
+        unchanged: false,
+        outbox_id: Some(outbox_id),
+        event,
+        content_sha256: sha,
+    })
+}
+
+/// Writes (or replaces) the raw bytes, headers and content type of page 1 of report `id`.
+async fn write_raw(tx: &Transaction<'_>, id: i64, page: &PageToSave<'_>) -> Result<(), StoreError> {
     let body_zstd = compress_raw(page.body)?;
     let body_len = i64::try_from(page.body.len()).unwrap_or(i64::MAX);
     let headers = headers_json(page.headers);
@@ -622,33 +664,9 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
              headers = EXCLUDED.headers, content_type = EXCLUDED.content_type",
         )
         .await?;
-    tx.execute(
-        &raw,
-        &[&report_id, &body_zstd, &body_len, &headers, &content_type],
-    )
-    .await?;
-    write_pages(&tx, report_id, page, &page_shas).await?;
-
-    let event = events::completed(
-        report_id,
-        url,
-        &final_url,
-        report,
-        &sha,
-        false,
-        pages,
-        page.msg_id,
-        page.msg_meta,
-    );
-    let outbox_id = write_contents(&tx, report_id, fresh, report, &event).await?;
-    tx.commit().await?;
-    Ok(Saved {
-        report_id,
-        unchanged: false,
-        outbox_id: Some(outbox_id),
-        event,
-        content_sha256: sha,
-    })
+    tx.execute(&raw, &[&id, &body_zstd, &body_len, &headers, &content_type])
+        .await?;
+    Ok(())
 }
 
 /// Replaces the `report_pages` rows of report `id` (one statement): every page's URL,
