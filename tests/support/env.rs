@@ -1,6 +1,6 @@
 //! The integration-test harness (in the style of zero2prod's `spawn_app()`): a fresh
 //! prefix and schema, the declared topology, a queue bound to the events exchange, a
-//! publisher, a local page server and an in-process worker.
+//! publisher, a local page server and an in-process worker (or worker processes).
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use report_ingest::worker::{self, Settings};
 use serde_json::Value;
 
 use super::http::TestServer;
+use super::process::{WorkerOptions, WorkerProcess};
 
 /// A message's headers as text (strings as they are, integers in decimal).
 pub fn headers_text(props: &BasicProperties) -> HashMap<String, String> {
@@ -113,6 +114,18 @@ impl TestEnv {
             pg,
             settings,
         }
+    }
+
+    /// A `report-ingest worker` process on the env's prefix, schema, broker and database,
+    /// with the test defaults (private addresses, no robots, no politeness limits,
+    /// concurrency 4, short retry delays), then `opts`'s flags (which must not repeat
+    /// those: clap refuses a repeated flag; a test needing others calls
+    /// [`super::process::spawn`] with all of its own).
+    pub fn spawn_worker_process(&self, opts: &WorkerOptions) -> WorkerProcess {
+        let mut args =
+            super::process::worker_flags(&self.prefix, super::AMQP_URL, super::DATABASE_URL);
+        args.extend(["--shutdown-grace".to_owned(), "10".to_owned()]);
+        super::process::spawn(&args, opts)
     }
 
     pub fn start_worker(&self) -> RunningWorker {
