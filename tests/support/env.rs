@@ -41,6 +41,9 @@ pub struct TestEnv {
     pub events_queue: String,
     pub pg: tokio_postgres::Client,
     pub settings: Settings,
+    /// Set by [`TestEnv::teardown`]; an env dropped without it (a test that failed
+    /// midway) deletes its queues on the way out all the same.
+    torn_down: bool,
 }
 
 pub struct RunningWorker {
@@ -113,6 +116,7 @@ impl TestEnv {
             events_queue,
             pg,
             settings,
+            torn_down: false,
         }
     }
 
@@ -225,7 +229,7 @@ impl TestEnv {
     /// Deletes what the test declared on the broker (its queues and exchanges), so test
     /// runs leave nothing behind; the schema stays for a look after a failure (schemas
     /// cost nothing on restarts, quorum queues do).
-    pub async fn teardown(self) {
+    pub async fn teardown(mut self) {
         super::delete_topology(
             &self.channel,
             &self.names,
@@ -234,6 +238,7 @@ impl TestEnv {
         )
         .await;
         let _ = self.conn.close(200, "test done").await;
+        self.torn_down = true;
     }
 
     pub async fn report_rows(&self, url: &str) -> i64 {
@@ -252,5 +257,28 @@ impl TestEnv {
 
     pub async fn queue_len(&self, queue: &str) -> u32 {
         super::queue_depth(&self.channel, queue).await
+    }
+}
+
+impl Drop for TestEnv {
+    /// A test that panicked (or forgot [`TestEnv::teardown`]) still leaves nothing on the
+    /// broker: the queues are deleted from a thread of its own (with a runtime of its own,
+    /// since this may run on the test's runtime while it unwinds).
+    fn drop(&mut self) {
+        if self.torn_down {
+            return;
+        }
+        let prefix = self.prefix.clone();
+        let delays = self.settings.worker.retry_delays.clone();
+        let events_queue = self.events_queue.clone();
+        let cleanup = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(super::delete_deployment(&prefix, &delays, &[&events_queue]));
+            }
+        });
+        let _ = cleanup.join();
     }
 }
