@@ -24,8 +24,7 @@ use report_ingest::queue::names::headers;
 use report_ingest::worker::crash::CRASH_LOOP_SOLO_CRASHES;
 use serde_json::Value;
 use support::env::TestEnv as Env;
-
-const BIN: &str = env!("CARGO_BIN_EXE_report-ingest");
+use support::process::{WorkerOptions, WorkerProcess};
 
 /// The text that makes a `--fault-abort-on` worker abort.
 const ABORT_TEXT: &str = "CRASH-LOOP-POISON-7f3a";
@@ -46,12 +45,7 @@ const MAX_DEATHS: u32 = 15;
 /// What these tests add to the shared harness: worker processes under a supervisor, and
 /// draining what the broker holds.
 trait CrashEnv {
-    fn spawn_worker(
-        &self,
-        extra: &[String],
-        rlimit_as: Option<u64>,
-        n: u32,
-    ) -> tokio::process::Child;
+    fn spawn_worker(&self, extra: &[String], rlimit_as: Option<u64>, n: u32) -> WorkerProcess;
     async fn drain_events(&self, into: &mut Vec<Value>);
     async fn drain_dead_letters(&self) -> Vec<(HashMap<String, String>, Vec<u8>)>;
 }
@@ -59,45 +53,15 @@ trait CrashEnv {
 impl CrashEnv for Env {
     /// A worker process: concurrency (and prefetch) 4, so the poison and the normal page
     /// are in flight in the same worker; with `rlimit_as`, under that address-space limit.
-    fn spawn_worker(
-        &self,
-        extra: &[String],
-        rlimit_as: Option<u64>,
-        n: u32,
-    ) -> tokio::process::Child {
+    fn spawn_worker(&self, extra: &[String], rlimit_as: Option<u64>, n: u32) -> WorkerProcess {
         let log = std::env::temp_dir().join(format!("{}-worker-{n}.log", self.prefix));
-        let mut cmd = tokio::process::Command::new(BIN);
-        cmd.arg("worker")
-            .args(["--prefix", &self.prefix, "--db-schema", &self.prefix])
-            .args(["--database-url", support::DATABASE_URL])
-            .args(["--amqp-url", support::AMQP_URL])
-            .args(["--allow-private", "--ignore-robots"])
-            .args(["--host-rate", "100000", "--host-concurrency", "10000"])
-            .args(["--concurrency", "4", "--shutdown-grace", "10"])
-            .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .env("RUST_BACKTRACE", "0")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .kill_on_drop(true);
-        if let Some(limit) = rlimit_as {
-            // SAFETY: only setrlimit (async-signal-safe) runs between fork and exec.
-            unsafe {
-                cmd.pre_exec(move || {
-                    let lim = libc::rlimit {
-                        rlim_cur: limit as libc::rlim_t,
-                        rlim_max: limit as libc::rlim_t,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
+        let opts = WorkerOptions {
+            rlimit_as,
+            ..WorkerOptions::args(extra)
         }
-        cmd.spawn().unwrap()
+        .env("RUST_BACKTRACE", "0")
+        .log(log);
+        self.spawn_worker_process(&opts)
     }
 
     /// Every event waiting in the test's events queue.
@@ -172,10 +136,10 @@ async fn poison_beside_a_normal_page(
     env.enqueue(serde_json::json!({"url": poison, "id": "poison-1", "meta": {"case": tag}}))
         .await;
     loop {
-        match tokio::time::timeout(Duration::from_millis(200), child.wait()).await {
-            Ok(status) => {
+        match child.wait_timeout(Duration::from_millis(200)).await {
+            Some(status) => {
                 deaths += 1;
-                statuses.push(format!("{:?}", status.unwrap()));
+                statuses.push(format!("{status:?}"));
                 assert!(
                     deaths <= MAX_DEATHS,
                     "the worker died {deaths} times: {statuses:?} (logs in {:?}/{}-worker-*.log)",
@@ -184,7 +148,7 @@ async fn poison_beside_a_normal_page(
                 );
                 child = env.spawn_worker(extra, rlimit_as, deaths);
             }
-            Err(_) => {
+            None => {
                 env.drain_events(&mut events).await;
                 let done = !of_type(&events, "report.failed").is_empty()
                     && !of_type(&events, "report.completed").is_empty();
@@ -201,16 +165,7 @@ async fn poison_beside_a_normal_page(
     let elapsed = started.elapsed();
 
     // Stop the last worker cleanly: it must not have crashed after the verdict.
-    let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let exit = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .expect("the last worker exits on SIGTERM")
-        .unwrap();
+    let exit = child.stop(Duration::from_secs(30)).await;
     assert!(exit.success(), "exit status {exit:?}");
     env.drain_events(&mut events).await;
 

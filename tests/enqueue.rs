@@ -56,8 +56,6 @@ async fn enqueue_from_a_file_confirms_every_line_and_skips_junk() {
     let msg = parse_message(&m.delivery.data).unwrap();
     assert!(msg.url.starts_with("https://example.org/r/"));
     assert_eq!(msg.meta, Some(serde_json::json!({"batch": "b1"})));
-    let _ = ch
-        .queue_delete(names.urls.as_str().into(), Default::default())
-        .await;
+    support::delete_topology(&ch, &names, support::DEFAULT_RETRY_DELAYS, &[]).await;
     let _ = conn.close(200, "done".into()).await;
 }

@@ -15,7 +15,7 @@ mod support;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lapin::options::{
@@ -26,6 +26,7 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Connection, ConnectionProperties, ExchangeKind};
 use serde_json::{json, Value};
 use support::http::{Page, TestServer};
+use support::process::{WorkerOptions, WorkerProcess};
 
 const BIN: &str = env!("CARGO_BIN_EXE_report-ingest");
 /// Worker processes running at once.
@@ -234,16 +235,11 @@ fn plan(server: &TestServer, n: usize) -> Vec<Msg> {
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-struct Worker {
-    child: Child,
-    log: PathBuf,
-}
-
 struct Fleet {
     args: Vec<String>,
     env: Vec<(String, String)>,
     dir: tempfile::TempDir,
-    workers: Vec<Option<Worker>>,
+    workers: Vec<Option<WorkerProcess>>,
     spawned: usize,
     restarts: usize,
     peak_rss_kb: u64,
@@ -254,25 +250,16 @@ impl Fleet {
     fn spawn(&mut self, slot: usize, extra: &[String]) {
         self.spawned += 1;
         let log = self.dir.path().join(format!("worker-{}.log", self.spawned));
-        let file = std::fs::File::create(&log).unwrap();
-        let child = Command::new(BIN)
-            .arg("worker")
-            .args(&self.args)
-            .args(extra)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().unwrap())
-            .stderr(file)
-            .spawn()
-            .expect("spawn worker");
-        self.logs.push(log.clone());
-        self.workers[slot] = Some(Worker { child, log });
+        let mut opts = WorkerOptions::args(extra).log(&log);
+        opts.env.extend(self.env.iter().cloned());
+        let opts = opts.env("RUST_LOG", "info");
+        self.logs.push(log);
+        self.workers[slot] = Some(support::process::spawn(&self.args, &opts));
     }
 
     fn sample_rss(&mut self) {
         for w in self.workers.iter().flatten() {
-            if let Some(kb) = vm_hwm_kb(w.child.id()) {
+            if let Some(kb) = w.id().and_then(vm_hwm_kb) {
                 self.peak_rss_kb = self.peak_rss_kb.max(kb);
             }
         }
@@ -282,7 +269,7 @@ impl Fleet {
     fn reap(&mut self) {
         for slot in 0..self.workers.len() {
             let exited = match self.workers[slot].as_mut() {
-                Some(w) => w.child.try_wait().ok().flatten().is_some(),
+                Some(w) => w.try_wait().is_some(),
                 None => false,
             };
             if exited {
@@ -297,11 +284,10 @@ impl Fleet {
         }
     }
 
-    fn kill(&mut self, slot: usize) {
+    async fn kill(&mut self, slot: usize) {
         self.sample_rss();
         if let Some(mut w) = self.workers[slot].take() {
-            let _ = w.child.kill(); // SIGKILL
-            let _ = w.child.wait();
+            w.kill().await; // SIGKILL
         }
         self.restarts += 1;
         self.spawn(slot, &[]);
@@ -630,7 +616,7 @@ async fn faults_every_message_ends_exactly_once() {
                 // A random worker, at a random moment inside this second.
                 let slot = (rand::random::<u32>() as usize) % WORKERS;
                 tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 700)).await;
-                fleet.kill(slot);
+                fleet.kill(slot).await;
                 killed += 1;
             }
             "rabbitmq" => {
@@ -734,25 +720,23 @@ async fn faults_every_message_ends_exactly_once() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     fleet.sample_rss();
     let mut clean_exits = 0;
-    for w in fleet.workers.iter_mut().flatten() {
-        let _ = Command::new("kill")
-            .args(["-TERM", &w.child.id().to_string()])
-            .status();
+    for w in fleet.workers.iter().flatten() {
+        w.sigterm();
     }
     for w in fleet.workers.iter_mut().flatten() {
         let t = Instant::now();
         loop {
-            if let Ok(Some(st)) = w.child.try_wait() {
+            if let Some(st) = w.try_wait() {
                 if st.success() {
                     clean_exits += 1;
                 }
                 break;
             }
             if t.elapsed() > Duration::from_secs(20) {
-                let _ = w.child.kill();
+                w.start_kill();
                 break;
             }
-            std::thread::sleep(Duration::from_millis(100));
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
     ledger.poll(&prefix).await;
@@ -972,6 +956,11 @@ async fn faults_every_message_ends_exactly_once() {
             "{clean_exits}/{WORKERS} workers exited 0 on SIGTERM"
         ));
     }
+    // Leave nothing on the broker: the topology `migrate` (default retry delays) and the
+    // workers (ours) declared, and our collector.
+    let collector = format!("{prefix}.faults.events");
+    let delays = [&[1u64, 2, 4][..], support::DEFAULT_RETRY_DELAYS].concat();
+    support::delete_deployment(&prefix, &delays, &[&collector]).await;
     if !problems.is_empty() {
         for l in fleet.logs.iter().rev().take(2) {
             let s = std::fs::read_to_string(l).unwrap_or_default();

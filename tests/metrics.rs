@@ -19,8 +19,9 @@ use std::time::Duration;
 use lapin::BasicProperties;
 use report_ingest::queue::{self, Names, Publisher};
 use support::http::TestServer;
+use support::process::{WorkerOptions, WorkerProcess};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use tokio::task::JoinHandle;
 
 const BIN: &str = env!("CARGO_BIN_EXE_report-ingest");
@@ -129,28 +130,24 @@ impl Drop for Proxy {
 
 /// A `report-ingest worker` child process with its metrics endpoint.
 struct Worker {
-    child: Child,
+    process: WorkerProcess,
     base: String,
+    prefix: String,
 }
 
 impl Worker {
     fn spawn(prefix: &str, amqp_url: &str, database_url: &str, metrics_port: u16) -> Worker {
-        let child = Command::new(BIN)
-            .arg("worker")
-            .args(["--prefix", prefix, "--db-schema", prefix])
-            .args(["--amqp-url", amqp_url, "--database-url", database_url])
-            .args(["--allow-private", "--ignore-robots"])
-            .args(["--host-rate", "100000", "--host-concurrency", "10000"])
-            .args(["--concurrency", "4", "--shutdown-grace", "5"])
-            .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
-            .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
-            .env("RUST_LOG", "warn")
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
+        let mut args = support::process::worker_flags(prefix, amqp_url, database_url);
+        args.extend(
+            ["--shutdown-grace", "5", "--metrics-addr"]
+                .map(str::to_owned)
+                .into_iter()
+                .chain([format!("127.0.0.1:{metrics_port}")]),
+        );
         Worker {
-            child,
+            process: support::process::spawn(&args, &WorkerOptions::default()),
             base: format!("http://127.0.0.1:{metrics_port}"),
+            prefix: prefix.to_owned(),
         }
     }
 
@@ -174,19 +171,11 @@ impl Worker {
         .await
     }
 
-    /// SIGTERM and wait: the worker must exit 0.
+    /// SIGTERM and wait: the worker must exit 0. Then its queues are deleted.
     async fn stop(mut self) {
-        let pid = self.child.id().unwrap().to_string();
-        assert!(std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let st = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
-            .await
-            .expect("worker exits after SIGTERM")
-            .unwrap();
+        let st = self.process.stop(Duration::from_secs(30)).await;
         assert!(st.success(), "worker exit status {st:?}");
+        support::delete_deployment(&self.prefix, &[1, 2], &[]).await;
     }
 }
 

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use report_ingest::config::PolitenessArgs;
 use report_ingest::politeness::Politeness;
 use report_ingest::store::Store;
+use support::process::WorkerOptions;
 
 fn args(rate: f64, concurrency: u32, budgets: &[&str]) -> PolitenessArgs {
     PolitenessArgs {
@@ -278,33 +279,26 @@ async fn two_worker_processes_stay_within_the_host_budget() {
         .await
         .unwrap();
 
-    let spawn_worker = || {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
-            .args([
-                "worker",
-                "--allow-private",
-                "--ignore-robots",
-                "--host-rate",
-                "5",
-                "--host-concurrency",
-                "2",
-                "--retry-delays",
-                "1,2",
-                "--concurrency",
-                "8",
-            ])
-            .env("AMQP_URL", support::AMQP_URL)
-            .env("DATABASE_URL", support::DATABASE_URL)
-            .env("REPORT_INGEST_PREFIX", &prefix)
-            .env("REPORT_INGEST_DB_SCHEMA", &prefix)
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap()
-    };
-    let mut workers = [spawn_worker(), spawn_worker()];
+    let opts = WorkerOptions::args(&[
+        "--allow-private",
+        "--ignore-robots",
+        "--host-rate",
+        "5",
+        "--host-concurrency",
+        "2",
+        "--retry-delays",
+        "1,2",
+        "--concurrency",
+        "8",
+    ])
+    .env("AMQP_URL", support::AMQP_URL)
+    .env("DATABASE_URL", support::DATABASE_URL)
+    .env("REPORT_INGEST_PREFIX", &prefix)
+    .env("REPORT_INGEST_DB_SCHEMA", &prefix);
+    let mut workers = [
+        support::process::spawn(&[], &opts),
+        support::process::spawn(&[], &opts),
+    ];
 
     // Each fetch takes 300 ms at the server: 5/s needs 1.5 fetches in flight on average,
     // and 16 worker slots would happily run 16 at once without the budget.
@@ -331,7 +325,7 @@ async fn two_worker_processes_stay_within_the_host_budget() {
     })
     .await;
     for w in &mut workers {
-        let _ = w.start_kill();
+        w.start_kill();
     }
 
     let times = server.hit_times("/sleep/300");
@@ -363,4 +357,9 @@ async fn two_worker_processes_stay_within_the_host_budget() {
         "{max_per_second} in 1 s"
     );
     assert!(max_in_flight <= 2, "{max_in_flight} concurrent fetches");
+    for w in &mut workers {
+        w.kill().await;
+    }
+    support::delete_topology(&ch, &names, &[1, 2], &[]).await;
+    let _ = conn.close(200, "test done".into()).await;
 }

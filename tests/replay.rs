@@ -513,6 +513,14 @@ async fn the_cli_prints_counts() {
         got += 1;
     }
     assert_eq!(got, 2);
+    // The queue is exclusive (it goes with the connection); the exchange is deleted.
+    let _ = ch
+        .exchange_delete(
+            exchange.as_str().into(),
+            lapin::options::ExchangeDeleteOptions::default(),
+        )
+        .await;
+    let _ = conn.close(200, "test done".into()).await;
 }
 
 /// Throughput on real pages (the shared benchmark + corpus, read at run time, not copied):

@@ -138,4 +138,6 @@ async fn enqueue_waits_for_a_broker_that_comes_up_late() {
         .unwrap();
     let ch = conn.create_channel().await.unwrap();
     assert_eq!(support::queue_depth(&ch, &names.urls).await, 2);
+    support::delete_topology(&ch, &names, support::DEFAULT_RETRY_DELAYS, &[]).await;
+    let _ = conn.close(200, "test done".into()).await;
 }

@@ -15,6 +15,7 @@ use report_ingest::queue::names::headers;
 use report_ingest::worker;
 use serde_json::Value;
 use support::env::{RunningWorker, TestEnv as Env};
+use support::process::WorkerOptions;
 
 const PAGE_UTF8: &[u8] = include_bytes!("../examples/pages/utf8-2023-yiyuan-gongzuo-zongjie.html");
 const PAGE_GBK: &[u8] = include_bytes!("../examples/pages/gbk-2024-jiedao-gongzuo-jihua.html");
@@ -237,31 +238,14 @@ async fn sigterm_exits_0_and_loses_no_message() {
         env.enqueue(serde_json::json!({"url": u})).await;
         urls.push(u);
     }
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
-        .arg("worker")
-        .args(["--prefix", &env.prefix, "--db-schema", &env.prefix])
-        .args(["--database-url", support::DATABASE_URL])
-        .args(["--amqp-url", support::AMQP_URL])
-        .args(["--allow-private", "--ignore-robots"])
-        .args(["--host-rate", "100000", "--host-concurrency", "10000"])
-        .args(["--concurrency", "4", "--shutdown-grace", "10"])
-        .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn_worker_process(&WorkerOptions::default());
     // Wait until work is flowing, then ask it to stop while deliveries are in flight.
     let first = env.events(1, Duration::from_secs(30)).await;
-    let pid = child.id().unwrap().to_string();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = tokio::time::timeout(Duration::from_secs(30), child.wait())
+    assert!(child.sigterm());
+    let exit = child
+        .wait_timeout(Duration::from_secs(30))
         .await
-        .expect("worker exits within the grace period")
-        .unwrap();
+        .expect("worker exits within the grace period");
     assert!(exit.success(), "exit status {exit:?}");
     // Everything not finished is back in the queue: finish it with a fresh worker.
     let left = env.queue_len(&env.names.urls).await as usize;
@@ -425,20 +409,11 @@ async fn credentials_never_reach_logs_events_or_rows() {
     const PASSWORD: &str = "Pw-91c3f-never-logged";
     let env = Env::new("w_creds").await;
     let log_path = std::env::temp_dir().join(format!("{}.log", env.prefix));
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_report-ingest"))
-        .arg("worker")
-        .args(["--prefix", &env.prefix, "--db-schema", &env.prefix])
-        .args(["--database-url", support::DATABASE_URL])
-        .args(["--amqp-url", support::AMQP_URL])
-        .args(["--allow-private", "--ignore-robots"])
-        .args(["--retry-delays", "1,1,2", "--max-attempts", "3"])
-        .env("RUST_LOG", "debug")
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn_worker_process(
+        &WorkerOptions::default()
+            .env("RUST_LOG", "debug")
+            .log(&log_path),
+    );
     let direct =
         env.server
             .url("/page/x")
@@ -462,7 +437,7 @@ async fn credentials_never_reach_logs_events_or_rows() {
     env.enqueue(serde_json::json!({"url": redirect, "id": "c-redirect"}))
         .await;
     let events = env.events(2, Duration::from_secs(60)).await;
-    let _ = child.kill().await;
+    child.kill().await;
     let mut ids: Vec<&str> = Vec::new();
     for e in &events {
         assert_eq!(e["type"], "report.failed", "{e:#}");
@@ -475,7 +450,7 @@ async fn credentials_never_reach_logs_events_or_rows() {
     assert!(events
         .iter()
         .any(|e| e["data"]["reason"] == "credentials_in_url"));
-    let logs = std::fs::read_to_string(&log_path).unwrap();
+    let logs = child.log_text();
     assert!(
         logs.contains("Delivery settled"),
         "the log was captured: {logs}"

@@ -211,7 +211,7 @@ impl Store {
         })
     }
 
-    /// The pool, for modules that keep their own tables in the schema (politeness).
+    /// The pool (the store modules; `bench` reads through it too).
     pub fn pool(&self) -> &Pool {
         &self.pool
     }

@@ -1,6 +1,6 @@
 //! The integration-test harness (in the style of zero2prod's `spawn_app()`): a fresh
 //! prefix and schema, the declared topology, a queue bound to the events exchange, a
-//! publisher, a local page server and an in-process worker.
+//! publisher, a local page server and an in-process worker (or worker processes).
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use report_ingest::worker::{self, Settings};
 use serde_json::Value;
 
 use super::http::TestServer;
+use super::process::{WorkerOptions, WorkerProcess};
 
 /// A message's headers as text (strings as they are, integers in decimal).
 pub fn headers_text(props: &BasicProperties) -> HashMap<String, String> {
@@ -40,6 +41,9 @@ pub struct TestEnv {
     pub events_queue: String,
     pub pg: tokio_postgres::Client,
     pub settings: Settings,
+    /// Set by [`TestEnv::teardown`]; an env dropped without it (a test that failed
+    /// midway) deletes its queues on the way out all the same.
+    torn_down: bool,
 }
 
 pub struct RunningWorker {
@@ -112,7 +116,20 @@ impl TestEnv {
             events_queue,
             pg,
             settings,
+            torn_down: false,
         }
+    }
+
+    /// A `report-ingest worker` process on the env's prefix, schema, broker and database,
+    /// with the test defaults (private addresses, no robots, no politeness limits,
+    /// concurrency 4, short retry delays), then `opts`'s flags (which must not repeat
+    /// those: clap refuses a repeated flag; a test needing others calls
+    /// [`super::process::spawn`] with all of its own).
+    pub fn spawn_worker_process(&self, opts: &WorkerOptions) -> WorkerProcess {
+        let mut args =
+            super::process::worker_flags(&self.prefix, super::AMQP_URL, super::DATABASE_URL);
+        args.extend(["--shutdown-grace".to_owned(), "10".to_owned()]);
+        super::process::spawn(&args, opts)
     }
 
     pub fn start_worker(&self) -> RunningWorker {
@@ -218,7 +235,7 @@ impl TestEnv {
     /// Deletes what the test declared on the broker (its queues and exchanges), so test
     /// runs leave nothing behind; the schema stays for a look after a failure (schemas
     /// cost nothing on restarts, quorum queues do).
-    pub async fn teardown(self) {
+    pub async fn teardown(mut self) {
         super::delete_topology(
             &self.channel,
             &self.names,
@@ -227,6 +244,7 @@ impl TestEnv {
         )
         .await;
         let _ = self.conn.close(200, "test done".into()).await;
+        self.torn_down = true;
     }
 
     pub async fn report_rows(&self, url: &str) -> i64 {
@@ -245,5 +263,28 @@ impl TestEnv {
 
     pub async fn queue_len(&self, queue: &str) -> u32 {
         super::queue_depth(&self.channel, queue).await
+    }
+}
+
+impl Drop for TestEnv {
+    /// A test that panicked (or forgot [`TestEnv::teardown`]) still leaves nothing on the
+    /// broker: the queues are deleted from a thread of its own (with a runtime of its own,
+    /// since this may run on the test's runtime while it unwinds).
+    fn drop(&mut self) {
+        if self.torn_down {
+            return;
+        }
+        let prefix = self.prefix.clone();
+        let delays = self.settings.worker.retry_delays.clone();
+        let events_queue = self.events_queue.clone();
+        let cleanup = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(super::delete_deployment(&prefix, &delays, &[&events_queue]));
+            }
+        });
+        let _ = cleanup.join();
     }
 }

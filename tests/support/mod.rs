@@ -4,6 +4,7 @@
 
 pub mod env;
 pub mod http;
+pub mod process;
 
 use std::time::Duration;
 
@@ -48,6 +49,28 @@ pub async fn delete_topology(
             .await;
     }
 }
+
+/// [`delete_topology`] of deployment `prefix` on a connection of its own, for suites that
+/// let processes declare it (the retry queues of `delays`, and `extra` queues).
+pub async fn delete_deployment(prefix: &str, delays: &[u64], extra: &[&str]) {
+    let Ok(conn) = report_ingest::queue::connect(&broker_args(prefix)).await else {
+        return;
+    };
+    if let Ok(ch) = conn.create_channel().await {
+        delete_topology(
+            &ch,
+            &report_ingest::queue::Names::new(prefix),
+            delays,
+            extra,
+        )
+        .await;
+    }
+    let _ = conn.close(200, "test done".into()).await;
+}
+
+/// The retry delays a worker or `enqueue` declares queues for when not told
+/// (`--retry-delays` default).
+pub const DEFAULT_RETRY_DELAYS: &[u64] = &[5, 60, 600];
 
 /// A fresh name like `t_worker_3f9a1c2b`: used as broker prefix and DB schema.
 pub fn unique(tag: &str) -> String {
