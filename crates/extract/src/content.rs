@@ -23,6 +23,8 @@ use super::{attach, rules, thread};
 #[derive(Debug, Clone)]
 pub struct Block {
     pub text: String,
+    /// `text` folded to Simplified, when that changes it (see [`Line::folded`]).
+    pub folded: Option<String>,
     /// Innermost open element when the line ended.
     pub owner: u32,
     pub weight: u32,
@@ -40,9 +42,26 @@ pub struct Block {
 #[derive(Debug, Clone)]
 pub struct Line {
     pub text: String,
+    /// `text` folded to Simplified (`hant::fold`), when that changes it: built from the
+    /// arena's folded text nodes, so no later stage folds again.
+    pub folded: Option<String>,
     pub heading: Option<u8>,
     pub table: Option<usize>,
     pub weight: u32,
+}
+
+impl Block {
+    /// The text the rules match: folded to Simplified, same byte offsets as `text`.
+    pub fn folded(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
+    }
+}
+
+impl Line {
+    /// The text the rules match: folded to Simplified, same byte offsets as `text`.
+    pub fn folded(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// What content extraction found on the page.
@@ -90,7 +109,7 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         }
         // `附件：` over a list of file links: the files are the report's attachments
         // (`attach.rs`), their links are no text, and the label alone says nothing.
-        if attach::is_label_line(&b.text, b.weight)
+        if attach::is_label_line(b.folded(), b.weight)
             && blocks.get(k + 1).is_none_or(|next| {
                 let no = next.owner as usize;
                 link_heavy(next) || !ranges.iter().any(|&(lo, hi)| no >= lo && no < hi)
@@ -100,7 +119,7 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         }
         if thread
             .as_ref()
-            .is_some_and(|t| t.skipped(o) || thread::forum_line(&b.text, b.weight))
+            .is_some_and(|t| t.skipped(o) || thread::forum_line(b.folded(), b.weight))
         {
             continue;
         }
@@ -114,6 +133,7 @@ pub fn extract(dom: &Dom<'_>, chrome: &[bool]) -> Content {
         }
         lines.push(Line {
             text: b.text.clone(),
+            folded: b.folded.clone(),
             heading: b.heading,
             table: b.table,
             weight: b.weight,
@@ -442,26 +462,50 @@ fn duplicate_children(dom: &Dom<'_>, blocks: &[Block], container: usize) -> Hash
     dropped
 }
 
+/// The rows of cells of one data table.
+type TableRows = Vec<Vec<String>>;
+
 /// Builder state for one line.
-struct Acc {
-    text: String,
+#[derive(Default)]
+pub(crate) struct Acc {
+    pub text: String,
+    /// `text` folded, once a folded text node was pushed (until then equal to `text`).
+    pub folded: Option<String>,
     weight: u32,
     link: u32,
     space: bool,
 }
 
 impl Acc {
-    fn push_text(&mut self, t: &str, in_link: bool) {
+    /// Appends text node `i` of `dom` (or `t`, a sub-slice of it) with its folded copy.
+    pub fn push_node(&mut self, dom: &Dom<'_>, i: usize, t: &str, in_link: bool) {
+        self.push_text(t, dom.folded(i, t), in_link);
+    }
+
+    /// Appends `t` (whitespace runs collapsed) and `folded`, its folded copy when that
+    /// differs.
+    fn push_text(&mut self, t: &str, folded: Option<&str>, in_link: bool) {
+        if folded.is_some() && self.folded.is_none() {
+            self.folded = Some(self.text.clone());
+        }
+        let mut fchars = folded.map(str::chars);
         let mut any = false;
         for ch in t.chars() {
+            let fch = fchars.as_mut().and_then(Iterator::next).unwrap_or(ch);
             if dom::is_space(ch) {
                 self.space = true;
             } else {
                 if self.space && !self.text.is_empty() {
                     self.text.push(' ');
+                    if let Some(f) = self.folded.as_mut() {
+                        f.push(' ');
+                    }
                 }
                 self.space = false;
                 self.text.push(ch);
+                if let Some(f) = self.folded.as_mut() {
+                    f.push(fch);
+                }
                 any = true;
             }
         }
@@ -486,12 +530,7 @@ pub(crate) fn blocks(
     let mut headline: Option<String> = None;
     // Open elements: (end, tag, index).
     let mut open: Vec<(u32, Tag, u32)> = Vec::with_capacity(64);
-    let mut acc = Acc {
-        text: String::new(),
-        weight: 0,
-        link: 0,
-        space: false,
-    };
+    let mut acc = Acc::default();
     let mut link_end = 0usize;
     let flush = |acc: &mut Acc, open: &[(u32, Tag, u32)], out: &mut Vec<Block>| {
         if acc.text.is_empty() {
@@ -508,9 +547,11 @@ pub(crate) fn blocks(
             _ => None,
         });
         let text = std::mem::take(&mut acc.text);
-        let chrome = is_chrome_line(&text, acc.weight);
+        let folded = acc.folded.take();
+        let chrome = is_chrome_line(folded.as_deref().unwrap_or(&text), acc.weight);
         out.push(Block {
             text,
+            folded,
             owner,
             weight: acc.weight,
             link: acc.link,
@@ -536,7 +577,7 @@ pub(crate) fn blocks(
         }
         let node = dom.nodes[i];
         match node.kind {
-            Kind::Text(t) => acc.push_text(t, i < link_end),
+            Kind::Text(t) => acc.push_node(dom, i, t, i < link_end),
             Kind::Elem(tag, _) => {
                 let end = node.end as usize;
                 if chrome.get(i).copied().unwrap_or(false) {
@@ -551,13 +592,14 @@ pub(crate) fn blocks(
                     Tag::A => link_end = link_end.max(end),
                     Tag::Table => {
                         flush(&mut acc, &open, &mut out);
-                        if let Some(rows) = data_table(dom, i, chrome) {
+                        if let Some((rows, folded_rows)) = data_table(dom, i, chrome) {
                             let t = tables.len();
-                            for row in &rows {
+                            for (row, folded) in rows.iter().zip(folded_rows) {
                                 let text = row.join("\t");
                                 let weight = dom::weight(&text);
                                 out.push(Block {
                                     text,
+                                    folded,
                                     owner: i as u32,
                                     weight,
                                     link: 0,
@@ -573,15 +615,10 @@ pub(crate) fn blocks(
                     }
                     Tag::H(1) if headline.is_none() => {
                         flush(&mut acc, &open, &mut out);
-                        let mut h = Acc {
-                            text: String::new(),
-                            weight: 0,
-                            link: 0,
-                            space: false,
-                        };
+                        let mut h = Acc::default();
                         for j in i + 1..end.min(n) {
                             if let Kind::Text(t) = dom.nodes[j].kind {
-                                h.push_text(t, false);
+                                h.push_text(t, None, false);
                             }
                         }
                         if !h.text.is_empty() {
@@ -603,16 +640,9 @@ pub(crate) fn blocks(
     (out, tables, headline)
 }
 
-/// Line-level chrome by text (see `rules`).
+/// Line-level chrome by text (see `rules`); `text` is the folded line (the rules are
+/// Simplified).
 fn is_chrome_line(text: &str, weight: u32) -> bool {
-    // The rules are Simplified; match a Traditional line's folded copy (only lines light
-    // enough for some rule: SEO_INTRO_MAX is the largest limit).
-    let folded = if weight <= rules::SEO_INTRO_MAX {
-        super::hant::fold(text)
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    let text = &*folded;
     (weight <= rules::CHROME_LINE_MAX
         && (rules::CHROME_LINE.is_match(text) || rules::PLATFORM_LINE.is_match(text)))
         || (weight <= rules::META_LINE_MAX && rules::META_LABEL.is_match(text))
@@ -626,10 +656,15 @@ fn is_chrome_line(text: &str, weight: u32) -> bool {
 }
 
 /// Rows of cells when the table at `i` is a data table (no nested table, ≥ 2 rows,
-/// ≥ 2 cells in some row, no heavy cell); `None` for layout tables.
-fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String>>> {
+/// ≥ 2 cells in some row, no heavy cell); `None` for layout tables. With the rows, each
+/// row's tab-joined folded text when folding changes it.
+fn data_table(
+    dom: &Dom<'_>,
+    i: usize,
+    chrome: &[bool],
+) -> Option<(TableRows, Vec<Option<String>>)> {
     let end = dom.end(i);
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut rows: Vec<Vec<Acc>> = Vec::new();
     let mut max_cells = 0usize;
     let mut j = i + 1;
     let mut cell: Option<(usize, Acc)> = None;
@@ -644,7 +679,7 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                         return None;
                     }
                     if let Some(r) = rows.last_mut() {
-                        r.push(acc.text);
+                        r.push(acc);
                     }
                 }
             }
@@ -655,7 +690,7 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
             Kind::Elem(Tag::Tr, _) => {
                 if let Some((_, acc)) = cell.take() {
                     if let Some(r) = rows.last_mut() {
-                        r.push(acc.text);
+                        r.push(acc);
                     }
                 }
                 rows.push(Vec::new());
@@ -666,15 +701,7 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
                     rows.push(Vec::new());
                     row_end = end;
                 }
-                cell = Some((
-                    node.end as usize,
-                    Acc {
-                        text: String::new(),
-                        weight: 0,
-                        link: 0,
-                        space: false,
-                    },
-                ));
+                cell = Some((node.end as usize, Acc::default()));
             }
             Kind::Elem(tag @ (Tag::Br | Tag::P | Tag::Div | Tag::Li), el) => {
                 // A cell holding a numbered record's division (`<div id="post_message_12">`)
@@ -703,7 +730,7 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
             Kind::Text(t) => {
                 if let Some((_, acc)) = cell.as_mut() {
                     let before = acc.weight;
-                    acc.push_text(t, false);
+                    acc.push_node(dom, j, t, false);
                     let w = acc.weight - before;
                     total_w += w;
                     if j < link_end {
@@ -719,20 +746,36 @@ fn data_table(dom: &Dom<'_>, i: usize, chrome: &[bool]) -> Option<Vec<Vec<String
             return None;
         }
         if let Some(r) = rows.last_mut() {
-            r.push(acc.text);
+            r.push(acc);
         }
     }
     for r in &rows {
         max_cells = max_cells.max(r.len());
     }
-    rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+    rows.retain(|r| r.iter().any(|c| !c.text.is_empty()));
     if rows.len() < 2
         || max_cells < 2
         || link_w as f64 > rules::DATA_LINK_MAX * total_w.max(1) as f64
     {
         return None;
     }
-    Some(rows)
+    let folded = rows
+        .iter()
+        .map(|r| {
+            r.iter().any(|c| c.folded.is_some()).then(|| {
+                let cells: Vec<&str> = r
+                    .iter()
+                    .map(|c| c.folded.as_deref().unwrap_or(&c.text))
+                    .collect();
+                cells.join("\t")
+            })
+        })
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(|c| c.text).collect())
+        .collect();
+    Some((rows, folded))
 }
 
 /// JSON-LD `articleBody` replaces a DOM extraction that found much less text.
@@ -763,6 +806,11 @@ fn json_ld_fallback(dom: &Dom<'_>, content: &mut Content) {
         .filter(|l| !l.is_empty())
         .map(|text| Line {
             weight: dom::weight(&text),
+            // Text from the JSON, not the arena: folded here, once.
+            folded: match super::hant::fold(&text) {
+                std::borrow::Cow::Owned(f) => Some(f),
+                std::borrow::Cow::Borrowed(_) => None,
+            },
             text,
             heading: None,
             table: None,
@@ -849,4 +897,50 @@ pub fn explain(dom: &Dom<'_>, chrome: &[bool]) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::hant;
+
+    #[test]
+    fn blocks_lines_and_drafts_carry_the_folded_text() {
+        let para = "本局推動各項工作，成效顯著，群眾滿意度持續提升，各項指標穩步增長。";
+        let html = scraper::Html::parse_document(&format!(
+            "<html><body><div><p>{para}</p><p>發布日期：2023-03-05</p><p>{para}</p>\
+             <table><tr><td>項目</td><td>數量</td></tr><tr><td>義診</td><td>3800</td></tr></table>\
+             <p>plain text, nothing to fold.</p><p>【關閉視窗】</p></div></body></html>"
+        ));
+        let dom = Dom::build(&html, 64);
+        let chrome = crate::chrome::mark(&dom);
+        let (blocks, _, _) = blocks(&dom, &chrome);
+        for b in &blocks {
+            assert_eq!(b.folded(), hant::fold(&b.text), "{}", b.text);
+            assert_eq!(
+                b.folded.is_some(),
+                hant::has_traditional(&b.text),
+                "{}",
+                b.text
+            );
+        }
+        assert!(blocks
+            .iter()
+            .any(|b| b.table.is_some() && b.folded() == "义诊\t3800"));
+        // Traditional chrome lines match the Simplified rules through the carried copy.
+        for line in ["發布日期：2023-03-05", "【關閉視窗】"] {
+            let b = blocks.iter().find(|b| b.text == line).unwrap();
+            assert!(b.chrome, "{line}");
+        }
+        let content = extract(&dom, &chrome);
+        assert!(content.lines.iter().any(|l| l.folded.is_some()));
+        for l in &content.lines {
+            assert_eq!(l.folded(), hant::fold(&l.text), "{}", l.text);
+        }
+        let drafts = crate::split::articles(content);
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].folded(), hant::fold(&drafts[0].main_text));
+        assert!(drafts[0].main_text.contains("義診\t3800"));
+    }
 }

@@ -6,9 +6,12 @@
 //! subtree is the index range `i..end`, so later passes are plain loops that can skip a
 //! whole subtree by jumping to `end`.
 
+use std::borrow::Cow;
+
 use scraper::node::Element;
 use scraper::{Html, Node as HtmlNode};
 
+use super::hant;
 use super::rules::CJK_WEIGHT;
 
 /// The element kinds the extractor distinguishes.
@@ -125,6 +128,11 @@ pub struct Dom<'a> {
     pub canonical: Option<&'a str>,
     /// Text weight of every subtree (see [`weight`]).
     pub weight: Vec<u32>,
+    /// Per node: its text folded to Simplified (`hant::fold`, once, here) when that changes
+    /// it; `None` for elements and for text without Traditional characters. Same byte
+    /// offsets as the original, so a slice of a text node has its folded copy at the same
+    /// range ([`Dom::folded`]).
+    folded: Vec<Option<Box<str>>>,
 }
 
 impl<'a> Dom<'a> {
@@ -272,6 +280,16 @@ impl<'a> Dom<'a> {
             }
         }
         let weight = subtree_weights(&nodes);
+        let folded = nodes
+            .iter()
+            .map(|n| match n.kind {
+                Kind::Text(t) => match hant::fold(t) {
+                    Cow::Owned(f) => Some(f.into_boxed_str()),
+                    Cow::Borrowed(_) => None,
+                },
+                Kind::Elem(..) => None,
+            })
+            .collect();
         Dom {
             nodes,
             json_ld,
@@ -281,7 +299,18 @@ impl<'a> Dom<'a> {
             base_href,
             canonical,
             weight,
+            folded,
         }
+    }
+
+    /// The folded copy of `text`, a sub-slice of text node `i`'s text (`None` when folding
+    /// changes nothing).
+    pub fn folded(&self, i: usize, text: &str) -> Option<&str> {
+        let f = self.folded.get(i)?.as_deref()?;
+        let Kind::Text(t) = self.nodes.get(i)?.kind else {
+            return None;
+        };
+        folded_part(t, text, f)
     }
 
     /// The tag of node `i`, if it is an element.
@@ -309,6 +338,16 @@ impl<'a> Dom<'a> {
     pub fn total_weight(&self) -> u32 {
         self.weight.first().copied().unwrap_or(0)
     }
+}
+
+/// The folded copy of `part`, a sub-slice of `whole` whose folded copy is `folded`: the
+/// same byte range (folding keeps offsets). `None` when `part` is not inside `whole`.
+pub fn folded_part<'f>(whole: &str, part: &str, folded: &'f str) -> Option<&'f str> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    if start + part.len() > whole.len() {
+        return None;
+    }
+    folded.get(start..start + part.len())
 }
 
 /// Text weight of every subtree: one pass over the text nodes, one reverse pass to add
@@ -362,4 +401,36 @@ pub fn weight(s: &str) -> u32 {
 /// Is `c` whitespace for text normalization (incl. U+00A0 and U+3000)?
 pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn text_nodes_are_folded_once_with_the_same_offsets() {
+        let html = Html::parse_document(
+            "<html><body><p>發布日期：112-03-05</p><p>plain 简体</p><p> 關閉視窗 </p></body></html>",
+        );
+        let dom = Dom::build(&html, 64);
+        let mut seen = Vec::new();
+        for (i, n) in dom.nodes.iter().enumerate() {
+            let Kind::Text(t) = n.kind else { continue };
+            let folded = dom.folded(i, t);
+            // Folded exactly when folding changes the text, and equal to `hant::fold`.
+            assert_eq!(folded.is_some(), hant::has_traditional(t), "{t}");
+            assert_eq!(folded.unwrap_or(t), hant::fold(t), "{t}");
+            // A sub-slice (trimmed) finds its folded copy at the same range.
+            let trimmed = t.trim();
+            assert_eq!(
+                dom.folded(i, trimmed).unwrap_or(trimmed),
+                hant::fold(trimmed)
+            );
+            seen.push(folded.unwrap_or(t).trim().to_owned());
+        }
+        assert_eq!(seen, ["发布日期：112-03-05", "plain 简体", "关闭视窗"]);
+        // A slice from elsewhere has no folded copy in the node.
+        assert_eq!(folded_part("abc", "xyz", "abc"), None);
+    }
 }

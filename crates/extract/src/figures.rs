@@ -179,20 +179,27 @@ const SUBJECT_AFTER_MAX_CHARS: usize = 12;
 /// Longest subject kept, in characters (a clause rarely names its counted thing in more).
 const SUBJECT_MAX_CHARS: usize = 24;
 
-/// The figures of one article's main text.
+/// The figures of one article's main text (folded here: text that comes without its
+/// folded copy, e.g. a stitched report).
 pub fn figures(main_text: &str) -> Vec<Figure> {
-    figures_at(main_text).into_iter().map(|(_, f)| f).collect()
+    figures_of(main_text, &super::hant::fold(main_text))
 }
 
-/// [`figures`] with the byte offset in `main_text` of each figure's number (stitching
+/// [`figures`] of a main text whose folded copy (`hant::fold`) the caller carries.
+pub(crate) fn figures_of(main_text: &str, folded: &str) -> Vec<Figure> {
+    figures_at(main_text, folded)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// [`figures_of`] with the byte offset in `main_text` of each figure's number (stitching
 /// tells by it which page a figure came from).
-pub(crate) fn figures_at(main_text: &str) -> Vec<(usize, Figure)> {
+pub(crate) fn figures_at(main_text: &str, folded: &str) -> Vec<(usize, Figure)> {
     let mut out = Vec::new();
     let Some(re) = FIGURE.as_ref() else {
         return out;
     };
-    let folded = super::hant::fold(main_text);
-    let folded: &str = &folded;
     // Byte offset before which a subject may not reach (the end of the previous figure).
     let mut floor = 0;
     for caps in re.captures_iter(folded) {

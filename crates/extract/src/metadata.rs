@@ -16,6 +16,8 @@ mod kind;
 mod org;
 mod title;
 
+use std::borrow::Cow;
+
 use scraper::{ElementRef, Html, Node};
 
 use super::model::Article;
@@ -36,22 +38,38 @@ pub struct Metadata {
 /// Decides the page metadata. `doc` is the whole parsed page (chrome included: date and
 /// source lines usually sit in it), `articles` the extracted content.
 pub fn metadata(doc: &Html, url: Option<&str>, articles: &[Article]) -> Metadata {
-    let page = Page::read(doc);
-    let body = Body::new(articles);
+    decide(&Page::read(doc), &Body::new(articles), url)
+}
+
+/// [`metadata`] of articles whose main texts come with their folded copies (`folded[i]`
+/// for `articles[i]`, as content extraction built them): nothing is folded again.
+pub(crate) fn metadata_folded(
+    doc: &Html,
+    url: Option<&str>,
+    articles: &[Article],
+    folded: &[&str],
+) -> Metadata {
+    decide(&Page::read(doc), &Body::with_folded(articles, folded), url)
+}
+
+fn decide(page: &Page, body: &Body<'_>, url: Option<&str>) -> Metadata {
     let span = body.span_in(&page.text);
-    let title = title::choose(&page);
-    let script = kind::script(title.as_deref(), &body);
+    let title = title::choose(page);
+    // The title folded once for the rules (type words, periods, organizations).
+    let folded_title = title.as_deref().map(super::hant::fold);
+    let folded_title = folded_title.as_deref();
+    let titles = title.as_deref().zip(folded_title);
+    let script = kind::script(title.as_deref(), body);
     // Minguo (ROC) years (`112-03-05`, `112年度`) are read only on Traditional pages.
     let roc = script.as_deref() == Some("Hant");
-    let (published, published_time) =
-        date::published(&page, span, &body, title.as_deref(), url, roc)
-            .map_or((None, None), |d| (Some(d.date), d.time));
-    let source_org = org::source_org(&page, span, &body, title.as_deref());
-    let region = org::region(source_org.as_deref(), title.as_deref(), &body);
-    let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
+    let (published, published_time) = date::published(page, span, body, title.as_deref(), url, roc)
+        .map_or((None, None), |d| (Some(d.date), d.time));
+    let source_org = org::source_org(page, span, body, titles);
+    let region = org::region(source_org.as_deref(), title.as_deref(), body);
+    let doc_type = Some(kind::doc_type(folded_title, body).to_owned());
     // A reporting period is a Chinese report's notion; foreign news titles carry years too.
     let period = if matches!(script.as_deref(), Some("Hans" | "Hant")) {
-        kind::period(title.as_deref(), &body, roc)
+        kind::period(folded_title, body, roc)
     } else {
         None
     };
@@ -218,19 +236,45 @@ pub(crate) fn collapse_keep_gaps(s: &str) -> String {
 pub(crate) struct Body<'a> {
     /// Non-empty trimmed lines of all articles, in order.
     pub lines: Vec<&'a str>,
+    /// `lines[i]` folded to Simplified (same byte offsets): the rules match these.
+    pub folded: Vec<Cow<'a, str>>,
     /// Index in `lines` where the last article starts.
     pub last_article_start: usize,
 }
 
 impl<'a> Body<'a> {
+    /// The body of articles that come without folded copies (the public [`metadata`]):
+    /// each line is folded here.
     fn new(articles: &'a [Article]) -> Self {
+        let texts: Vec<&str> = articles.iter().map(|a| a.main_text.as_str()).collect();
         let mut body = Body::default();
-        for (i, a) in articles.iter().enumerate() {
+        for (i, text) in texts.iter().enumerate() {
+            if i + 1 == texts.len() {
+                body.last_article_start = body.lines.len();
+            }
+            for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                body.lines.push(l);
+                body.folded.push(super::hant::fold(l));
+            }
+        }
+        body
+    }
+
+    /// The body of articles with their folded main texts (`folded[i]` for `articles[i]`,
+    /// same byte offsets).
+    fn with_folded(articles: &'a [Article], folded: &[&'a str]) -> Self {
+        let mut body = Body::default();
+        for (i, (a, f)) in articles.iter().zip(folded).enumerate() {
             if i + 1 == articles.len() {
                 body.last_article_start = body.lines.len();
             }
-            body.lines
-                .extend(a.main_text.lines().map(str::trim).filter(|l| !l.is_empty()));
+            for (l, fl) in a.main_text.lines().zip(f.lines()) {
+                let (l, fl) = (l.trim(), fl.trim());
+                if !l.is_empty() {
+                    body.lines.push(l);
+                    body.folded.push(Cow::Borrowed(fl));
+                }
+            }
         }
         body
     }
@@ -263,20 +307,30 @@ impl<'a> Body<'a> {
 
     /// The first `max_chars` characters of the content, lines joined by `\n`.
     pub fn head(&self, max_chars: usize) -> String {
-        let mut s = String::new();
-        let mut n = 0;
-        for l in &self.lines {
-            for c in l.chars() {
-                if n >= max_chars {
-                    return s;
-                }
-                s.push(c);
-                n += 1;
-            }
-            s.push('\n');
-        }
-        s
+        head_of(self.lines.iter().copied(), max_chars)
     }
+
+    /// [`Body::head`] of the folded lines.
+    pub fn folded_head(&self, max_chars: usize) -> String {
+        head_of(self.folded.iter().map(|l| &**l), max_chars)
+    }
+}
+
+/// The first `max_chars` characters of `lines`, joined by `\n`.
+fn head_of<'l>(lines: impl Iterator<Item = &'l str>, max_chars: usize) -> String {
+    let mut s = String::new();
+    let mut n = 0;
+    for l in lines {
+        for c in l.chars() {
+            if n >= max_chars {
+                return s;
+            }
+            s.push(c);
+            n += 1;
+        }
+        s.push('\n');
+    }
+    s
 }
 
 /// Characters in a probe used to locate content lines in the page text.

@@ -216,7 +216,8 @@ pub const PIAN_WORDS: [&str; 4] = ["篇", "范文", "範文", "例文"];
 pub const PIAN_HEADING_MAX: u32 = 200;
 
 /// Rules below and above match text folded to Simplified ([`super::hant::fold`]): the
-/// callers fold the line once, so Traditional pages (`共3頁`, `發布日期：`, `關閉視窗`) match
+/// arena folds every text node once (`dom.rs`) and blocks and lines carry the folded copy
+/// beside the original, so Traditional pages (`共3頁`, `發布日期：`, `關閉視窗`) match
 /// the same rules as Simplified ones.
 ///
 /// Pagination text: `共2页` / `当前第1页` / `第1页/共2页`.

@@ -279,13 +279,12 @@ fn window(text: &str, start: usize, end: usize) -> &str {
 /// The document's own date line among the last lines of the last article.
 fn document_date_line(body: &Body<'_>, roc: bool) -> Option<Published> {
     let re = DATE_LINE.as_ref()?;
-    let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
-    for line in tail.iter().rev().take(DATE_LINE_TAIL) {
+    let from = body.last_article_start.min(body.lines.len());
+    for line in body.folded.iter().skip(from).rev().take(DATE_LINE_TAIL) {
         if line.chars().count() > DATE_LINE_MAX_CHARS {
             continue;
         }
-        let line = crate::hant::fold(line);
-        if let Some(p) = re.captures(&line).and_then(|c| from_caps(&c, roc)) {
+        if let Some(p) = re.captures(line).and_then(|c| from_caps(&c, roc)) {
             return Some(p);
         }
     }

@@ -16,7 +16,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Body;
-use crate::hant::fold;
 
 /// Type words → doc_type. Order matters only for equal positions.
 const TYPE_WORDS: &[(&str, &str)] = &[
@@ -94,14 +93,13 @@ const HEADING_LINE_MAX_CHARS: usize = 60;
 /// Characters read for the script decision (enough for a stable majority).
 const SCRIPT_SCAN_CHARS: usize = 5_000;
 
-/// The document type (see the module doc).
+/// The document type (see the module doc). `title` is folded to Simplified: type words
+/// are matched on folded text (`工作總結` → 工作总结).
 pub(crate) fn doc_type(title: Option<&str>, body: &Body<'_>) -> &'static str {
-    // Type words are matched on text folded to Simplified (`工作總結` → 工作总结).
-    if let Some(t) = title.map(fold).and_then(|t| earliest_type(&t)) {
+    if let Some(t) = title.and_then(earliest_type) {
         return t;
     }
-    let head = body.head(TYPE_SCAN_CHARS);
-    let head = fold(&head);
+    let head = body.folded_head(TYPE_SCAN_CHARS);
     let mut best: Option<(&'static str, usize)> = None;
     for (_, kind) in TEXT_TYPE_PHRASES {
         let n = TEXT_TYPE_PHRASES
@@ -151,19 +149,19 @@ static YEAR: LazyLock<Option<Regex>> =
 /// The reporting period (see the module doc).
 ///
 /// `roc`: a Traditional page, where a Minguo year counts (`112年度` → 2023, also `民國112年`
-/// or a three-digit `112年`).
+/// or a three-digit `112年`). `title` is folded to Simplified.
 pub(crate) fn period(title: Option<&str>, body: &Body<'_>, roc: bool) -> Option<String> {
     if let Some(t) = title {
-        if let Some(p) = period_of(&fold(t), roc) {
+        if let Some(p) = period_of(t, roc) {
             return p;
         }
     }
-    let first = body.lines.first().map(|l| fold(l)).filter(|l| {
+    let first = body.folded.first().filter(|l| {
         l.chars().count() <= HEADING_LINE_MAX_CHARS
             && !l.contains('。')
             && earliest_type(l).is_some()
     })?;
-    period_of(&first, roc).flatten()
+    period_of(first, roc).flatten()
 }
 
 /// A Minguo year as a period: `112年度`, `民国112年`, or three digits + 年 (after folding).
@@ -307,6 +305,7 @@ pub(crate) fn script(title: Option<&str>, body: &Body<'_>) -> Option<String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use crate::hant::fold;
     use crate::Article;
 
     fn body(arts: &[Article]) -> Body<'_> {
@@ -336,19 +335,34 @@ mod tests {
         let a = art("");
         let b = body(&a);
         assert_eq!(
-            doc_type(Some("区卫生健康委2023年工作总结与2024年工作谋划"), &b),
+            doc_type(
+                Some(&fold("区卫生健康委2023年工作总结与2024年工作谋划")),
+                &b
+            ),
             "工作总结"
         );
-        assert_eq!(doc_type(Some("2023卫计办工作计划6篇"), &b), "工作计划");
-        assert_eq!(doc_type(Some("**市衛生局先進事蹟"), &b), "先进事迹");
-        assert_eq!(doc_type(Some("計劃生育協會年度總結"), &b), "工作总结");
-        assert_eq!(doc_type(Some("政府工作報告"), &b), "工作报告");
-        assert_eq!(doc_type(Some("卫生资料汇编"), &b), "其他");
-        assert_eq!(doc_type(Some("卫生院下半年工作打算"), &b), "工作计划");
+        assert_eq!(
+            doc_type(Some(&fold("2023卫计办工作计划6篇")), &b),
+            "工作计划"
+        );
+        assert_eq!(doc_type(Some(&fold("**市衛生局先進事蹟")), &b), "先进事迹");
+        assert_eq!(
+            doc_type(Some(&fold("計劃生育協會年度總結")), &b),
+            "工作总结"
+        );
+        assert_eq!(doc_type(Some(&fold("政府工作報告")), &b), "工作报告");
+        assert_eq!(doc_type(Some(&fold("卫生资料汇编")), &b), "其他");
+        assert_eq!(
+            doc_type(Some(&fold("卫生院下半年工作打算")), &b),
+            "工作计划"
+        );
         let a = art("现将上半年工作开展情况总结如下:");
-        assert_eq!(doc_type(Some("卫生资料汇编"), &body(&a)), "工作总结");
+        assert_eq!(doc_type(Some(&fold("卫生资料汇编")), &body(&a)), "工作总结");
         let a = art("社区托育点投入使用,街道计划明年再建两处,据报告入托需求旺盛。");
-        assert_eq!(doc_type(Some("首个社区托育点投入使用"), &body(&a)), "其他");
+        assert_eq!(
+            doc_type(Some(&fold("首个社区托育点投入使用")), &body(&a)),
+            "其他"
+        );
     }
 
     #[test]
@@ -356,7 +370,7 @@ mod tests {
         let a = art("");
         let b = body(&a);
         assert_eq!(
-            period(Some("2023年卫生局行风建设上半年工作小结"), &b, false).as_deref(),
+            period(Some(&fold("2023年卫生局行风建设上半年工作小结")), &b, false).as_deref(),
             Some("2023H1")
         );
         assert_eq!(
@@ -369,21 +383,21 @@ mod tests {
             Some("2023")
         );
         assert_eq!(
-            period(Some("2023卫计办工作计划6篇"), &b, false).as_deref(),
+            period(Some(&fold("2023卫计办工作计划6篇")), &b, false).as_deref(),
             Some("2023")
         );
         assert_eq!(
-            period(Some("卫生健康工作资料汇编(2004—2024年)"), &b, false),
+            period(Some(&fold("卫生健康工作资料汇编(2004—2024年)")), &b, false),
             None
         );
-        assert_eq!(period(Some("**市衛生局先進事蹟"), &b, false), None);
+        assert_eq!(period(Some(&fold("**市衛生局先進事蹟")), &b, false), None);
         assert_eq!(
-            period(Some("2024年第三季度工作汇报"), &b, false).as_deref(),
+            period(Some(&fold("2024年第三季度工作汇报")), &b, false).as_deref(),
             Some("2024Q3")
         );
         let a = art("某县卫生局2021年下半年工作总结\n正文。");
         assert_eq!(
-            period(Some("卫生局工作总结"), &body(&a), false).as_deref(),
+            period(Some(&fold("卫生局工作总结")), &body(&a), false).as_deref(),
             Some("2021H2")
         );
     }
@@ -392,7 +406,7 @@ mod tests {
     fn minguo_periods_only_on_traditional_pages() {
         let a = art("");
         let b = body(&a);
-        let p = |t: &str, roc: bool| period(Some(t), &b, roc);
+        let p = |t: &str, roc: bool| period(Some(&fold(t)), &b, roc);
         assert_eq!(
             p("臺中市政府衛生局112年度工作報告", true).as_deref(),
             Some("2023")

@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Body, Page};
+use crate::dom::folded_part;
 use crate::hant::fold;
 
 /// Endings of organization names, longest alternatives first (leftmost-first regex order).
@@ -48,6 +49,9 @@ const NEXT_FIELDS: &[&str] = &[
     "作者", "发布", "發布", "时间", "時間", "日期", "浏览", "瀏覽", "点击", "點擊", "阅读", "閱讀",
     "编辑", "編輯", "字号", "字號", "责任", "責任", "访问", "訪問", "次数",
 ];
+/// [`NEXT_FIELDS`] folded once, like the rule patterns.
+static NEXT_FIELDS_FOLDED: LazyLock<Vec<String>> =
+    LazyLock::new(|| NEXT_FIELDS.iter().map(|f| fold(f).into_owned()).collect());
 
 /// Values of a 来源 line that name no issuing organization.
 const GENERIC_SOURCES: &[&str] = &[
@@ -125,11 +129,12 @@ static TRAILING_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Decides the issuing organization (see the module doc).
+/// `title`: the page title and its folded copy.
 pub(crate) fn source_org(
     page: &Page,
     span: Option<(usize, usize)>,
     body: &Body<'_>,
-    title: Option<&str>,
+    title: Option<(&str, &str)>,
 ) -> Option<String> {
     if let Some(re) = LABELED_ORG.as_ref() {
         for header_zone in [false, true] {
@@ -141,10 +146,12 @@ pub(crate) fn source_org(
                     continue;
                 }
                 // The page's own characters at the folded match's offsets.
-                let Some(v) = page.text.get(v.range()) else {
+                let (Some(orig), Some(folded)) =
+                    (page.text.get(v.range()), page.match_text().get(v.range()))
+                else {
                     continue;
                 };
-                if let Some(org) = clean_source(v) {
+                if let Some(org) = clean_source(orig, folded) {
                     return Some(org);
                 }
             }
@@ -152,31 +159,37 @@ pub(crate) fn source_org(
     }
     if let Some(org) = page
         .meta(&["contentsource", "source"])
-        .and_then(clean_source)
+        .and_then(|v| clean_source(v, &fold(v)))
     {
         return Some(org);
     }
     if let Some(org) = signature(body) {
         return Some(org);
     }
-    let first_line = body.lines.first().copied();
+    let first_line = body.lines.first().copied().zip(body.folded.first());
+    if let Some(org) = first_line.and_then(|(l, f)| heading_org(l, f)) {
+        return Some(org);
+    }
+    // An attribute, not content text: folded here.
     let description = page.meta(&["description", "og:description"]);
-    [first_line, description, title]
-        .into_iter()
-        .flatten()
-        .find_map(heading_org)
+    if let Some(org) = description.and_then(|d| heading_org(d, &fold(d))) {
+        return Some(org);
+    }
+    title.and_then(|(t, f)| heading_org(t, f))
 }
 
 /// A 来源 value cut at the next field label, or `None` when it names no organization.
-fn clean_source(v: &str) -> Option<String> {
-    let mut v = v.trim();
+/// `folded` is `whole` folded (same byte offsets): labels are found in it.
+fn clean_source(whole: &str, folded: &str) -> Option<String> {
+    let folded_part = |v: &str| folded_part(whole, v, folded).unwrap_or(v).to_owned();
+    let mut v = whole.trim();
     // `谢家集区卫健委【打印】`, `某局[关闭]`: page tools glued to the value.
     if let Some(i) = v.find(['【', '[', '〖']) {
         v = &v[..i];
     }
-    for f in NEXT_FIELDS {
+    for f in NEXT_FIELDS_FOLDED.iter() {
         // Found in the folded copy (`點閱次數`), cut at the same offset in `v`.
-        if let Some(i) = fold(v).find(&*fold(f)) {
+        if let Some(i) = folded_part(v).find(f.as_str()) {
             v = &v[..i];
         }
     }
@@ -187,7 +200,7 @@ fn clean_source(v: &str) -> Option<String> {
         // `发布机构：` with an empty value runs into the next label (`索引号：…`).
         return None;
     }
-    let lower = fold(v).to_lowercase();
+    let lower = folded_part(v).to_lowercase();
     let han = v.chars().filter(|c| is_han(*c)).count();
     let generic =
         GENERIC_SOURCES.iter().any(|g| lower.contains(g)) || v.ends_with('网') || v.ends_with('網');
@@ -202,25 +215,28 @@ fn is_han(c: char) -> bool {
 fn signature(body: &Body<'_>) -> Option<String> {
     let sig = SIGNATURE.as_ref()?;
     let date = TRAILING_DATE.as_ref()?;
-    let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
-    for line in tail.iter().rev().take(SIGNATURE_TAIL) {
+    let from = body.last_article_start.min(body.lines.len());
+    let tail = body.lines.iter().zip(&body.folded).skip(from);
+    for (line, folded) in tail.rev().take(SIGNATURE_TAIL) {
         if line.chars().count() > SIGNATURE_MAX_CHARS {
             continue;
         }
         let without_date = date.find(line).map_or(*line, |m| &line[..m.start()]);
         let name = without_date.trim();
-        if let Some(m) = sig.captures(&fold(name)).and_then(|c| c.name("org")) {
+        let folded_name = folded_part(line, name, folded).unwrap_or(name);
+        if let Some(m) = sig.captures(folded_name).and_then(|c| c.name("org")) {
             return name.get(m.range()).map(str::to_owned);
         }
     }
     None
 }
 
-/// The organization opening a heading-like line (`<org><year>年<type>`, `<year>年<org>…`).
-fn heading_org(line: &str) -> Option<String> {
+/// The organization opening a heading-like line (`<org><year>年<type>`, `<year>年<org>…`);
+/// `folded` is the line folded.
+fn heading_org(line: &str, folded: &str) -> Option<String> {
     let line = line.trim();
-    let folded = fold(line);
-    let caps = HEAD_ORG.as_ref()?.captures(&folded)?;
+    let folded = folded.trim();
+    let caps = HEAD_ORG.as_ref()?.captures(folded)?;
     let m = caps
         .name("a")
         .or_else(|| caps.name("b"))
@@ -414,6 +430,14 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    fn heading(line: &str) -> Option<String> {
+        heading_org(line, &fold(line))
+    }
+
+    fn clean(v: &str) -> Option<String> {
+        clean_source(v, &fold(v))
+    }
+
     #[test]
     fn patterns_compile() {
         assert!(LABELED_ORG.is_some() && HEAD_ORG.is_some() && SIGNATURE.is_some());
@@ -423,37 +447,34 @@ mod tests {
     #[test]
     fn heading_shapes() {
         assert_eq!(
-            heading_org("区卫生健康委2023年工作总结与2024年工作谋划").as_deref(),
+            heading("区卫生健康委2023年工作总结与2024年工作谋划").as_deref(),
             Some("区卫生健康委")
         );
         assert_eq!(
-            heading_org("某某自治县卫生Ⅷ项目办公室XX年工作总结").as_deref(),
+            heading("某某自治县卫生Ⅷ项目办公室XX年工作总结").as_deref(),
             Some("某某自治县卫生Ⅷ项目办公室")
         );
         assert_eq!(
-            heading_org("2023年卫生局行风建设上半年工作小结").as_deref(),
+            heading("2023年卫生局行风建设上半年工作小结").as_deref(),
             Some("卫生局")
         );
-        assert_eq!(
-            heading_org("**市衛生局先進事蹟").as_deref(),
-            Some("**市衛生局")
-        );
-        assert_eq!(heading_org("2023卫计办工作计划6篇"), None);
-        assert_eq!(heading_org("今年以来,我局认真落实各项工作。"), None);
+        assert_eq!(heading("**市衛生局先進事蹟").as_deref(), Some("**市衛生局"));
+        assert_eq!(heading("2023卫计办工作计划6篇"), None);
+        assert_eq!(heading("今年以来,我局认真落实各项工作。"), None);
     }
 
     #[test]
     fn sources() {
         assert_eq!(
-            clean_source("长宁县卫生健康局作者:张三").as_deref(),
+            clean("长宁县卫生健康局作者:张三").as_deref(),
             Some("长宁县卫生健康局")
         );
-        assert_eq!(clean_source("網絡"), None);
-        assert_eq!(clean_source("某某范文网"), None);
-        assert_eq!(clean_source("本站原创"), None);
-        assert_eq!(clean_source("索引号：11450000"), None);
+        assert_eq!(clean("網絡"), None);
+        assert_eq!(clean("某某范文网"), None);
+        assert_eq!(clean("本站原创"), None);
+        assert_eq!(clean("索引号：11450000"), None);
         assert_eq!(
-            clean_source("谢家集区卫健委【打印】").as_deref(),
+            clean("谢家集区卫健委【打印】").as_deref(),
             Some("谢家集区卫健委")
         );
     }
