@@ -21,6 +21,9 @@ use std::borrow::Cow;
 use scraper::{ElementRef, Html, Node};
 
 use super::model::Article;
+use crate::rules::metadata::{
+    HEADER_ZONE_BYTES, LONG_PROBE_CHARS, PAGE_TEXT_MAX_BYTES, PROBE_CHARS,
+};
 
 /// Everything metadata extraction decides for a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,11 +87,6 @@ fn decide(page: &Page, body: &Body<'_>, url: Option<&str>) -> Metadata {
         script,
     }
 }
-
-/// Upper bound of visible text collected from the page, in bytes. The labeled date and
-/// source lines sit near the article; 4 MB covers the largest pages the fetcher keeps
-/// (bodies are capped at 10 MB of HTML, most of it markup) while bounding memory.
-const PAGE_TEXT_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// What the metadata rules read from the DOM, collected in one pass.
 #[derive(Debug, Default)]
@@ -333,14 +331,6 @@ fn head_of<'l>(lines: impl Iterator<Item = &'l str>, max_chars: usize) -> String
     s
 }
 
-/// Characters in a probe used to locate content lines in the page text.
-const PROBE_CHARS: usize = 12;
-
-/// Bytes at the start of the content where a labeled date or source still counts as the
-/// page's own (an info box such as 索引号/发布机构/发文日期 that the content extractor kept);
-/// 300 bytes is about two table rows of such a box. Labels deeper in the report are its text.
-pub(crate) const HEADER_ZONE_BYTES: usize = 300;
-
 /// Whether a label found at byte `pos` of the page text may be used: outside the content
 /// span on the first pass, in the content's header zone on the second.
 pub(crate) fn label_allowed(pos: usize, span: Option<(usize, usize)>, header_zone: bool) -> bool {
@@ -351,9 +341,6 @@ pub(crate) fn label_allowed(pos: usize, span: Option<(usize, usize)>, header_zon
         !inside
     }
 }
-
-/// Characters in the long probe (the opening of the first line, spaces included).
-const LONG_PROBE_CHARS: usize = 40;
 
 /// The first [`LONG_PROBE_CHARS`] characters of `line`, if it is that long.
 fn long_probe(line: &str) -> Option<&str> {

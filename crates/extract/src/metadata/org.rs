@@ -16,117 +16,15 @@
 //! organization the title's opening place is used.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::{Body, Page};
 use crate::dom::folded_part;
 use crate::hant::fold;
-
-/// Endings of organization names, longest alternatives first (leftmost-first regex order).
-const ORG_SUFFIX: &str = concat!(
-    "委员会|委員會|联合会|聯合會|办公室|辦公室|人民政府|政府|卫生院|衛生院|医院|醫院|中心|",
-    "协会|協會|学会|學會|集团|集團|公司|学校|學校|大学|大學|中学|中學|小学|小學|幼儿园|幼兒園|",
-    "党委|黨委|党组|黨組|支部|工会|工會|妇联|婦聯|团委|團委|",
-    "局|委|厅|廳|院|所|处|處|科|站|队|隊|馆|館|署|部"
-);
-
-/// Characters an organization name is made of: Han, placeholders (`*`, `x`), roman numerals
-/// (seen in project names such as 卫生Ⅷ项目), and brackets.
-const ORG_CHARS: &str = r"[\p{Han}*＊xX×\u{2160}-\u{217F}（）()]";
-
-/// Labels of the issuing-organization line.
-const ORG_LABELS: &str = concat!(
-    "信息来源|信息來源|文章来源|文章來源|稿件来源|来源单位|來源單位|发布机构|發布機構|发文单位|發文單位|",
-    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|",
-    // Any two-character qualifier before 来源 (资料來源, 新闻来源, 消息来源…).
-    r"\p{Han}{2}(?:来源|來源)|来源|來源"
-);
-
-/// Field labels that may follow the organization on the same line.
-const NEXT_FIELDS: &[&str] = &[
-    "作者", "发布", "發布", "时间", "時間", "日期", "浏览", "瀏覽", "点击", "點擊", "阅读", "閱讀",
-    "编辑", "編輯", "字号", "字號", "责任", "責任", "访问", "訪問", "次数",
-];
-/// [`NEXT_FIELDS`] folded once, like the rule patterns.
-static NEXT_FIELDS_FOLDED: LazyLock<Vec<String>> =
-    LazyLock::new(|| NEXT_FIELDS.iter().map(|f| fold(f).into_owned()).collect());
-
-/// Values of a 来源 line that name no issuing organization.
-const GENERIC_SOURCES: &[&str] = &[
-    "网络",
-    "網絡",
-    "網路",
-    "网友",
-    "網友",
-    "本站",
-    "原创",
-    "原創",
-    "互联网",
-    "互聯網",
-    "转载",
-    "轉載",
-    "佚名",
-    "未知",
-    "投稿",
-    "整理",
-    "admin",
-    "http",
-    "www",
-    ".com",
-    ".cn",
-];
-
-/// Longest organization name accepted, in characters.
-const ORG_MAX_CHARS: usize = 40;
-
-/// How many trailing content lines may hold the signature.
-const SIGNATURE_TAIL: usize = 6;
-
-/// Longest signature line, in characters (organization plus date).
-const SIGNATURE_MAX_CHARS: usize = 40;
-
-static LABELED_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    // Folded like the page text it matches (`發布單位` → 发布单位).
-    folded_re(&format!(
-        r"(?m)(?:^|[^\p{{Han}}])(?:{ORG_LABELS})\s*[:：]\s*(?P<v>[^\s|｜/,，;；]{{2,60}})"
-    ))
-});
-
-/// `<org><year>年…` or `<org><doc-type word>…` at the start of a heading; or
-/// `<year>年<org>…` (the year first).
-static HEAD_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    folded_re(&format!(
-        concat!(
-            r"^(?:(?P<a>{c}{{2,30}}?(?:{s}))\s*(?:[0-9０-９xX*＊]{{2,4}}|[〇○零一二三四五六七八九]{{4}}|上半|下半|全|本)\s*年",
-            r"|(?P<b>{c}{{2,30}}?(?:{s}))(?:工作|总结|總結|计划|計劃|报告|報告|事迹|事蹟|先进|先進|规划|規劃|要点|要點)",
-            r"|[0-9０-９]{{4}}\s*年度?\s*(?P<c>{c}{{2,15}}?(?:{s})))"
-        ),
-        c = ORG_CHARS,
-        s = ORG_SUFFIX
-    ))
-});
-
-/// A line that is only an organization name (a signature).
-static SIGNATURE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| folded_re(&format!(r"^(?P<org>{ORG_CHARS}{{3,30}}(?:{ORG_SUFFIX}))$")));
-
-/// Compiles a pattern folded to Simplified (`hant::fold`): it runs on folded copies of the
-/// text, and values are cut from the original at the same byte offsets.
-fn folded_re(pattern: &str) -> Option<Regex> {
-    Regex::new(&fold(pattern)).ok()
-}
-
-/// A leading place segment: name + administrative level.
-static PLACE_SEG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}*＊xX×]{0,10}?(?:特别行政区|特別行政區|自治区|自治區|自治州|自治县|自治縣|自治旗|省|市|县|縣|区|區|州|盟|旗|镇|鎮|乡|鄉|街道)").ok()
-});
-
-/// A trailing date on a signature line (removed before matching the organization).
-static TRAILING_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"[\s(（]*(?:[0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[\s)）]*$").ok()
-});
+use crate::rules::metadata::{
+    GENERIC_PLACES, GENERIC_SOURCES, HEAD_ORG, LABELED_ORG, NEXT_FIELDS_FOLDED, NOT_BARE_FOLLOW,
+    NOT_PLACE_ENDINGS, NOT_PLACE_OPENINGS, ORG_MAX_CHARS, PLACE_NAME_MAX, PLACE_SCAN_CHARS,
+    PLACE_SEG, SIGNATURE, SIGNATURE_MAX_CHARS, SIGNATURE_TAIL, TRAILING_DATE,
+};
 
 /// Decides the issuing organization (see the module doc).
 /// `title`: the page title and its folded copy.
@@ -258,15 +156,6 @@ enum Place {
     None,
 }
 
-/// Level words that look like places but are generic (`社区`, `辖区`…).
-const GENERIC_PLACES: &[&str] = &[
-    "社区", "社區", "辖区", "轄區", "城区", "城區", "园区", "園區", "片区", "片區", "景区", "景區",
-    "市区", "市區", "县区", "縣區", "郊区", "郊區", "山区", "山區", "灾区", "災區", "小区", "小區",
-    "街区", "街區", "地区", "地區", "全市", "全县", "全縣", "全区", "全區", "全省", "本市", "本县",
-    "本區", "本区", "我市", "我县", "我縣", "我区", "我區", "城市", "都市", "超市", "上市", "城乡",
-    "城鄉",
-];
-
 /// Characters that mark an organization word, not a place name.
 fn is_org_char(c: char) -> bool {
     matches!(
@@ -292,10 +181,6 @@ fn is_org_char(c: char) -> bool {
 fn is_placeholder(s: &str) -> bool {
     s.contains(['x', 'X', '×', '*', '＊']) || s.contains("某")
 }
-
-/// Characters that make a lone level character an ordinary word (`市场`, `县级`, `区域`,
-/// `市民`, `市直`, `省内`).
-const NOT_BARE_FOLLOW: &str = "场場域级級直属屬内內外民";
 
 /// Reads the place segments opening `s`.
 fn place_of(s: &str) -> Place {
@@ -357,21 +242,6 @@ pub(crate) fn region(org: Option<&str>, title: Option<&str>, body: &Body<'_>) ->
         },
     }
 }
-
-/// Characters of content text scanned for place names (the start of a report names its
-/// place; 200k characters keep the 1 MB page cheap).
-const PLACE_SCAN_CHARS: usize = 200_000;
-
-/// Longest place name looked for before the level character, in characters.
-const PLACE_NAME_MAX: usize = 6;
-
-/// Characters that end a generic word or a verb before a level (`社区`, `全市`, `我县`,
-/// `做好区…`): no place name ends in them.
-const NOT_PLACE_ENDINGS: &str = "社辖轄城园園片景市县縣省区區乡鄉镇鎮全我本该該各每两兩三老郊山灾災校小街地新好的个個此其分入出进進";
-
-/// Function words and verbs that cannot open a place name.
-const NOT_PLACE_OPENINGS: &str =
-    "在于於和与與及对對向为為是将將把从從到由了的等做抓让讓使给給其此各每";
 
 fn generic_before_level(c: char) -> bool {
     NOT_PLACE_ENDINGS.contains(c)

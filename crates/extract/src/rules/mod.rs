@@ -24,6 +24,9 @@ mod attach;
 mod bytes;
 mod chrome;
 mod content;
+pub(crate) mod figures;
+pub(crate) mod metadata;
+pub(crate) mod outline;
 mod thread;
 
 pub use attach::*;
@@ -34,14 +37,26 @@ pub use thread::*;
 
 use regex::Regex;
 
-/// Compiles one rule pattern (folded to Simplified like the text it matches).
+/// Compiles a pattern folded to Simplified (`hant::fold`), for rules that match folded text
+/// and cut values out of the original at the same byte offsets. `None` only for an invalid
+/// literal, which the modules' `patterns_compile` tests rule out.
+pub(crate) fn folded(pattern: &str) -> Option<Regex> {
+    Regex::new(&super::hant::fold(pattern)).ok()
+}
+
+/// Compiles a pattern as written, for rules that match the page's own characters (Latin,
+/// digits, URLs, or both scripts listed on purpose). `None` as for [`folded`].
+pub(crate) fn exact(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern).ok()
+}
+
+/// [`folded`] for the rules of this table's own stages, which are always valid: a literal
+/// that does not compile is a bug `every_rule_matches_its_samples` catches.
 #[allow(clippy::expect_used)]
 fn re(pattern: &str) -> Regex {
-    // INVARIANT: every pattern is a literal of this file; `every_pattern_compiles` forces
-    // each one, so a typo fails the unit tests, never a page.
-    // Patterns are folded like the text they match (`hant::fold`): a Traditional variant
-    // written in a rule becomes its Simplified form and still matches folded text.
-    Regex::new(&super::hant::fold(pattern)).expect("rule patterns are literals checked by tests")
+    // INVARIANT: every pattern is a literal of these files; `every_rule_matches_its_samples`
+    // forces each one, so a typo fails the unit tests, never a page.
+    folded(pattern).expect("rule patterns are literals checked by tests")
 }
 
 #[cfg(test)]
