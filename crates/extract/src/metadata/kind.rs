@@ -1,7 +1,7 @@
 //! Document type, period and script.
 //!
 //! - doc_type: the earliest type word in the title (总结/小结 → 工作总结, 计划/规划/谋划/要点/工作打算/工作安排 →
-//!   工作计划, 报告/汇报/述职 → 工作报告, 事迹 → 先进事迹; Traditional forms too; 计划生育 is
+//!   工作计划, 报告/汇报/述职 → 工作报告, 事迹 → 先进事迹; on the folded title, so Traditional forms match too; 计划生育 is
 //!   not a plan); else the most frequent self-declaring phrase (工作总结, 总结如下, 述职报告…)
 //!   in the opening of the content; else 其他.
 //! - period: the first year in the title (`2023年`, `2023`), with 上半年/下半年 → H1/H2 and

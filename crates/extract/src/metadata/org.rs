@@ -21,7 +21,7 @@ use super::{Body, Page};
 use crate::dom::folded_part;
 use crate::hant::fold;
 use crate::rules::metadata::{
-    GENERIC_PLACES, GENERIC_SOURCES, HEAD_ORG, LABELED_ORG, NEXT_FIELDS_FOLDED, NOT_BARE_FOLLOW,
+    GENERIC_PLACES, GENERIC_SOURCES, HEAD_ORG, LABELED_ORG, NEXT_FIELDS, NOT_BARE_FOLLOW,
     NOT_PLACE_ENDINGS, NOT_PLACE_OPENINGS, ORG_MAX_CHARS, PLACE_NAME_MAX, PLACE_SCAN_CHARS,
     PLACE_SEG, SIGNATURE, SIGNATURE_MAX_CHARS, SIGNATURE_TAIL, TRAILING_DATE,
 };
@@ -85,9 +85,9 @@ fn clean_source(whole: &str, folded: &str) -> Option<String> {
     if let Some(i) = v.find(['【', '[', '〖']) {
         v = &v[..i];
     }
-    for f in NEXT_FIELDS_FOLDED.iter() {
+    for f in NEXT_FIELDS {
         // Found in the folded copy (`點閱次數`), cut at the same offset in `v`.
-        if let Some(i) = folded_part(v).find(f.as_str()) {
+        if let Some(i) = folded_part(v).find(f) {
             v = &v[..i];
         }
     }

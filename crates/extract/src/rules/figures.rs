@@ -5,48 +5,39 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::exact;
+use super::{exact, folded, words};
 
-/// Units as written after a number, longest first so `人次` wins over `人`. Traditional
-/// forms are listed too; `％`/`﹪` are normalised to `%` in the output.
+/// Units as written after a number, longest first so `人次` wins over `人`; matched on the
+/// folded text, so Traditional pages need no forms of their own. `％`/`﹪` are normalised
+/// to `%` in the output.
 pub(crate) const UNITS: &[&str] = &[
     "平方公里",
     "平方千米",
     "个百分点",
-    "個百分點",
     "个学时",
-    "個學時",
     "立方米",
     "平方米",
     "百分点",
-    "百分點",
     "人次",
     "家次",
     "册次",
-    "冊次",
     "批次",
     "件次",
     "场次",
-    "場次",
     "班次",
     "例次",
     "艘次",
     "剂次",
-    "劑次",
     "户次",
-    "戶次",
     "车次",
-    "車次",
     "架次",
     "台次",
     "学时",
-    "學時",
     "公里",
     "千米",
     "公斤",
     "千克",
     "公顷",
-    "公頃",
     "千瓦",
     "ml",
     "mL",
@@ -56,50 +47,36 @@ pub(crate) const UNITS: &[&str] = &[
     "元",
     "件",
     "张",
-    "張",
     "本",
     "个",
-    "個",
     "名",
     "户",
-    "戶",
     "例",
     "起",
     "家",
     "所",
     "间",
-    "間",
     "次",
     "处",
-    "處",
     "项",
-    "項",
     "篇",
     "场",
-    "場",
     "份",
     "台",
     "辆",
-    "輛",
     "床",
     "套",
     "册",
     "部",
-    "冊",
     "座",
     "条",
-    "條",
     "支",
     "批",
     "宗",
     "种",
-    "種",
     "块",
-    "塊",
     "亩",
-    "畝",
     "吨",
-    "噸",
     "米",
     "位",
     "期",
@@ -112,23 +89,22 @@ pub(crate) const UNITS: &[&str] = &[
 /// Characters that, written just before a lone `约`/`約`, make it part of a word
 /// (签约 signed, 履约, 合约, 节约, 制约, 预约…) rather than "about" (not 失: 损失约5万元): `家庭医生签约12.8万人`
 /// counts signed residents exactly.
-pub(crate) const YUE_WORD_PREFIXES: &str = "签簽履合节節制契预預条條缔締违違邀";
+pub(crate) const YUE_WORD_PREFIXES: &str = "签履合节制契预条缔违邀";
 
 /// Characters that, written just before a lone `近`, make it part of a word (最近 lately,
 /// 附近 nearby, 临近, 靠近), not "nearly".
-pub(crate) const JIN_WORD_PREFIXES: &str = "最附临臨靠邻鄰贴貼逼";
+pub(crate) const JIN_WORD_PREFIXES: &str = "最附临靠邻贴逼";
 
 /// The figure pattern. `num` accepts full-width digits, `,` thousands groups and `.`/`．`.
 pub(crate) static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
-    exact(&format!(
+    folded(&format!(
         concat!(
-            r"(?P<pre>约为|約為|约有|約有|大约|大約|约|約|接近|将近|將近|近)?",
+            r"(?P<pre>约为|约有|大约|约|接近|将近|近)?",
             r"(?P<num>[0-9０-９]+(?:,[0-9]{{3}})*(?:[.．][0-9０-９]+)?)",
-            r"[ \u{{a0}}\u{{3000}}]*(?P<s1>多|余|餘)?(?P<mul>万亿|萬億|万|萬|亿|億)?",
-            r"[ \u{{a0}}\u{{3000}}]*(?P<s2>多|余|餘)?(?P<unit>{})(?P<post>左右|以上)?"
+            r"[ \u{{a0}}\u{{3000}}]*(?P<s1>多|余)?(?P<mul>万亿|万|亿)?",
+            r"[ \u{{a0}}\u{{3000}}]*(?P<s2>多|余)?(?P<unit>{})(?P<post>左右|以上)?"
         ),
-        units.join("|")
+        words(UNITS)
     ))
 });
 
@@ -150,6 +126,7 @@ pub(crate) const SUBJECT_AFTER_MAX_CHARS: usize = 12;
 pub(crate) const SUBJECT_MAX_CHARS: usize = 24;
 
 /// Words that introduce a number rather than name what is counted (cut from the subject's end).
+/// Exact: matched on the page's own characters, so both scripts are listed.
 pub(crate) const LEAD_INS: &[&str] = &[
     "提高到",
     "提高至",
@@ -199,6 +176,7 @@ pub(crate) const LEAD_INS: &[&str] = &[
 ];
 
 /// Words that open a clause without being part of what is counted (cut from the subject's start).
+/// Exact: matched on the page's own characters, so both scripts are listed.
 pub(crate) const OPENERS: &[&str] = &[
     "其中",
     "全市共",

@@ -39,9 +39,15 @@ use regex::Regex;
 
 /// Compiles a pattern folded to Simplified (`hant::fold`), for rules that match folded text
 /// and cut values out of the original at the same byte offsets. `None` only for an invalid
-/// literal, which the modules' `patterns_compile` tests rule out.
+/// literal, which the `patterns_compile` tests of the modules using it rule out.
 pub(crate) fn folded(pattern: &str) -> Option<Regex> {
     Regex::new(&super::hant::fold(pattern)).ok()
+}
+
+/// The alternation of `words`, each escaped (a word list inside a pattern).
+pub(crate) fn words(words: &[&str]) -> String {
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    escaped.join("|")
 }
 
 /// Compiles a pattern as written, for rules that match the page's own characters (Latin,
@@ -185,6 +191,9 @@ mod tests {
             ("bytes.rs", include_str!("bytes.rs")),
             ("chrome.rs", include_str!("chrome.rs")),
             ("content.rs", include_str!("content.rs")),
+            ("figures.rs", include_str!("figures.rs")),
+            ("metadata.rs", include_str!("metadata.rs")),
+            ("outline.rs", include_str!("outline.rs")),
             ("thread.rs", include_str!("thread.rs")),
             // This file up to its tests (which feed Traditional samples on purpose).
             (
@@ -195,15 +204,26 @@ mod tests {
                     .unwrap_or(""),
             ),
         ];
+        let mut exact = 0;
         for (file, src) in sources {
-            for (n, line) in src.lines().enumerate() {
-                assert!(
-                    !crate::hant::has_traditional(line),
-                    "rules/{file}:{}: a Traditional form (write the Simplified one: the builder folds)",
-                    n + 1
-                );
+            // One item per paragraph: its doc comment, then its code. Comments may quote
+            // Traditional examples; code may hold Traditional forms only in an item whose doc
+            // says why it reads the page's own characters (`Exact:`).
+            for item in src.split("\n\n") {
+                let is_exact = item.lines().any(|l| l.starts_with("/// Exact:"));
+                exact += usize::from(is_exact);
+                for line in item.lines() {
+                    let code = !line.trim_start().starts_with("//");
+                    assert!(
+                        !code || is_exact || !crate::hant::has_traditional(line),
+                        "rules/{file}: a Traditional form in {line:?} (write the Simplified one: the builder folds)"
+                    );
+                }
             }
         }
+        // The exact lists are the known few (the script sets, place and site names, dates read
+        // as written, figure subjects).
+        assert_eq!(exact, 12);
     }
 
     #[test]
