@@ -187,11 +187,10 @@ pub(crate) const BEFORE_CONTENT_BYTES: usize = 400;
 /// `/2024-05-17/`, `/2024/5/17/`. The host is skipped (a domain holds no date); a year
 /// outside 1990..=2099 or an impossible day is no date.
 pub(crate) static URL_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
+    exact(concat!(
         r"(?:^|[^0-9])(?P<y>(?:199|20[0-9])[0-9])(?:[-_/]?)(?P<m>0[1-9]|1[0-2])(?:[-_/]?)(?P<d>0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)",
         r"|/(?P<y2>(?:199|20[0-9])[0-9])/(?P<m2>[1-9]|1[0-2])/(?P<d2>[1-9]|[12][0-9]|3[01])/",
     ))
-    .ok()
 });
 
 /// Bytes after the headline searched for an unlabeled date (the byline sits right under it:

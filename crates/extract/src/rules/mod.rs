@@ -168,13 +168,134 @@ mod tests {
         ]
     }
 
+    /// The rules of the figure, outline and metadata stages (built with [`folded`] or
+    /// [`exact`]) with samples they must match.
+    fn stage_rules() -> Vec<(
+        &'static str,
+        Option<&'static Regex>,
+        &'static [&'static str],
+    )> {
+        use super::figures::{BIG_PROJECTS, FIGURE, LIST_MARKER};
+        use super::metadata::{
+            ANY_DATE, CN_YEAR, DATE_LINE, EXTENSION, HEAD_ORG, LABELED, LABELED_ORG, LD_DATE,
+            PAGE_NUMBER, PLACE_SEG, ROC_YEAR, SIGNATURE, TRAILING_DATE, TRAILING_TAG, URL_DATE,
+            YEAR, YEAR_RANGE,
+        };
+        use super::outline::{GLUED_MARKER, MARKER};
+        vec![
+            ("FIGURE", FIGURE.as_ref(), &["3800人次", "约1.2万元", "98%"]),
+            (
+                "BIG_PROJECTS",
+                BIG_PROJECTS.as_ref(),
+                &["11大公共卫生服务项目"],
+            ),
+            (
+                "LIST_MARKER",
+                LIST_MARKER.as_ref(),
+                &["1.家庭医生", "（2）签约"],
+            ),
+            (
+                "MARKER",
+                MARKER.as_ref(),
+                &["一、主要做法", "（二）存在问题", "3.下步打算"],
+            ),
+            (
+                "GLUED_MARKER",
+                GLUED_MARKER.as_ref(),
+                &["成效明显。 二、存在问题"],
+            ),
+            (
+                "LABELED",
+                LABELED.as_ref(),
+                &["发布时间：2023-01-02", "日期:2023年1月2日"],
+            ),
+            (
+                "ANY_DATE",
+                ANY_DATE.as_ref(),
+                &["2023-01-02 10:00", "二〇二三年一月二日"],
+            ),
+            (
+                "DATE_LINE",
+                DATE_LINE.as_ref(),
+                &["某某局 2023年5月6日", "（二〇一九年七月五日）"],
+            ),
+            (
+                "LD_DATE",
+                LD_DATE.as_ref(),
+                &[r#""datePublished": "2023-01-02T10:00""#],
+            ),
+            (
+                "URL_DATE",
+                URL_DATE.as_ref(),
+                &["/2024/0517/x.html", "/t20240520_123.html"],
+            ),
+            (
+                "LABELED_ORG",
+                LABELED_ORG.as_ref(),
+                &["信息来源：某县卫生局", "资料来源：某局"],
+            ),
+            (
+                "HEAD_ORG",
+                HEAD_ORG.as_ref(),
+                &["区卫生健康委2023年工作总结"],
+            ),
+            ("SIGNATURE", SIGNATURE.as_ref(), &["某某县卫生健康局"]),
+            (
+                "PLACE_SEG",
+                PLACE_SEG.as_ref(),
+                &["淮南市谢家集区", "新竹縣"],
+            ),
+            (
+                "TRAILING_DATE",
+                TRAILING_DATE.as_ref(),
+                &["某局 2023年5月6日"],
+            ),
+            (
+                "YEAR_RANGE",
+                YEAR_RANGE.as_ref(),
+                &["2004—2024年", "2023-24"],
+            ),
+            ("CN_YEAR", CN_YEAR.as_ref(), &["二〇二三年"]),
+            ("YEAR", YEAR.as_ref(), &["2023年工作总结"]),
+            (
+                "ROC_YEAR",
+                ROC_YEAR.as_ref(),
+                &["112年度工作报告", "民国111年"],
+            ),
+            (
+                "EXTENSION",
+                EXTENSION.as_ref(),
+                &["工作总结.docx", "报告.PDF"],
+            ),
+            (
+                "TRAILING_TAG",
+                TRAILING_TAG.as_ref(),
+                &["某某工作总结【转载】"],
+            ),
+            (
+                "PAGE_NUMBER",
+                PAGE_NUMBER.as_ref(),
+                &["工作总结(2)", "工作总结（第3页）"],
+            ),
+        ]
+    }
+
     #[test]
     fn every_rule_matches_its_samples() {
-        for (name, rule, samples) in rules() {
+        let check = |name: &str, rule: &Regex, samples: &[&str]| {
             assert!(!samples.is_empty(), "{name} has no sample");
             for s in samples {
                 assert!(rule.is_match(s), "{name} misses {s:?}");
             }
+        };
+        for (name, rule, samples) in rules() {
+            check(name, rule, samples);
+        }
+        for (name, rule, samples) in stage_rules() {
+            let Some(rule) = rule else {
+                panic!("{name} does not compile");
+            };
+            check(name, rule, samples);
         }
         assert!(is_teaser("更多内容请点击…") && !is_teaser("本年度工作完成。"));
         assert!(is_sentence_punct('。') && !is_sentence_punct('a'));
