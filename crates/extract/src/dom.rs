@@ -12,6 +12,7 @@ use scraper::node::Element;
 use scraper::{Html, Node as HtmlNode};
 
 use super::hant;
+use super::metadata::{Page, PageReader};
 use super::rules::CJK_WEIGHT;
 
 /// The element kinds the extractor distinguishes.
@@ -133,11 +134,16 @@ pub struct Dom<'a> {
     /// offsets as the original, so a slice of a text node has its folded copy at the same
     /// range ([`Dom::folded`]).
     folded: Vec<Option<Box<str>>>,
+    /// What metadata reads of the page (`<title>`, `<meta>`, headings, visible text…),
+    /// collected by the same walk.
+    pub page: Page,
 }
 
 impl<'a> Dom<'a> {
-    /// Walks the parsed document once. `max_depth` bounds element nesting.
+    /// Walks the parsed document once. `max_depth` bounds element nesting. The same walk
+    /// reads what metadata needs ([`Dom::page`]).
     pub fn build(html: &'a Html, max_depth: usize) -> Dom<'a> {
+        let mut reader = PageReader::default();
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
         let mut json_ld = Vec::new();
         let mut rel_next = None;
@@ -165,6 +171,11 @@ impl<'a> Dom<'a> {
             };
             top.1 = child.next_sibling();
             let parent = kept.last().copied().unwrap_or(0);
+            // Every node is read for metadata once, in document order: here, or below with
+            // the sub-tree of an element the arena skips.
+            if !matches!(child.value(), HtmlNode::Element(el) if Tag::of(el.name()).is_none()) {
+                reader.visit(child);
+            }
             match child.value() {
                 HtmlNode::Text(t) => {
                     let s: &'a str = t;
@@ -181,6 +192,11 @@ impl<'a> Dom<'a> {
                     let name = el.name();
                     match Tag::of(name) {
                         None => {
+                            if name != "head" {
+                                for d in child.descendants() {
+                                    reader.visit(d);
+                                }
+                            }
                             match name {
                                 "script"
                                     if el.attr("type").is_some_and(|t| {
@@ -198,6 +214,7 @@ impl<'a> Dom<'a> {
                                     // Only <link rel=next/prev> matter here; metadata reads
                                     // the head itself.
                                     for d in child.descendants() {
+                                        reader.visit(d);
                                         if let HtmlNode::Element(e) = d.value() {
                                             if e.name() == "script"
                                                 && e.attr("type").is_some_and(|t| {
@@ -291,6 +308,7 @@ impl<'a> Dom<'a> {
             })
             .collect();
         Dom {
+            page: reader.finish(),
             nodes,
             json_ld,
             rel_next,
@@ -407,6 +425,35 @@ pub fn is_space(c: char) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn the_arena_walk_reads_the_page_as_metadata_alone_does() {
+        let deep = "<div>".repeat(40);
+        let html = Html::parse_document(&format!(
+            "<html><head><title>某县  工作總結</title><meta name=\"PubDate\" content=\"2024-03-05\">\
+             <script type=\"application/ld+json\">{{\"datePublished\":\"2024-03-05T10:00\"}}</script>\
+             <style>p{{}}</style></head><body><h1>标题<script>x=1</script></h1><h2>副标题</h2>\
+             <div><button>按钮</button><select><option>选项</option></select><svg><text>图示</text></svg>\
+             <noscript>无脚本</noscript><template><p>模板</p></template>\
+             <time datetime=\"2024-03-05\">三月</time><meta itemprop=\"author\" content=\"某人\">\
+             {deep}<p>正文發布</p></div></body></html>"
+        ));
+        for depth in [4, 1024] {
+            let dom = Dom::build(&html, depth);
+            assert_eq!(dom.page, Page::read(&html), "max_depth {depth}");
+        }
+        let page = Dom::build(&html, 64).page;
+        for text in ["按钮", "选项", "图示", "模板", "正文發布"] {
+            assert!(page.text.contains(text), "{text} in {:?}", page.text);
+        }
+        assert!(!page.text.contains("x=1") && !page.text.contains("无脚本"));
+        assert_eq!(page.headings, ["标题x=1", "副标题"]);
+        assert_eq!(page.time_attr.as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            page.folded.as_deref().map(|f| f.contains("正文发布")),
+            Some(true)
+        );
+    }
 
     #[test]
     fn text_nodes_are_folded_once_with_the_same_offsets() {

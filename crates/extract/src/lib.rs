@@ -58,7 +58,7 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     let drafts = split::articles(content);
     if drafts.iter().all(|d| d.main_text.trim().is_empty()) {
         // Still say what the page shows of itself (title, date, source, attached files).
-        let metadata = metadata::metadata(&html, input.url, &[]);
+        let metadata = metadata::metadata_of(&dom.page, input.url, &[], &[]);
         return Err(ExtractError::Empty(Box::new(EmptyPage {
             metadata,
             truncated,
@@ -91,7 +91,7 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
         .zip(&folded)
         .map(|(a, f)| f.as_deref().unwrap_or(&a.main_text))
         .collect();
-    let mut meta = metadata::metadata_folded(&html, input.url, &articles, &folded);
+    let mut meta = metadata::metadata_of(&dom.page, input.url, &articles, &folded);
     meta.title = meta.title.map(limits::cap_title);
     if let [only] = articles.as_mut_slice() {
         if meta.title.is_some() {

@@ -1,7 +1,8 @@
 //! Page-level metadata: title, dates, issuing organization, region, document type,
 //! period, script. Reads the parsed document (head + visible text) and the articles.
 //!
-//! One walk over the DOM ([`Page::read`]) collects what the rules need (`<title>`, `<meta>`,
+//! One walk over the DOM collects what the rules need ([`PageReader`], run by the arena's own
+//! walk in `Dom::build`, or by [`Page::read`] for the public [`metadata`]: `<title>`, `<meta>`,
 //! `<h1>`/`<h2>`, JSON-LD dates, the visible text as lines); everything else works on strings:
 //! - [`title`]: `<h1>` that the `<title>` confirms, else og:title, else `<title>` minus the
 //!   site suffix; file extensions (`.docx`) and page numbers (`(2)`) removed.
@@ -18,6 +19,7 @@ mod title;
 
 use std::borrow::Cow;
 
+use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node};
 
 use super::model::Article;
@@ -44,15 +46,16 @@ pub fn metadata(doc: &Html, url: Option<&str>, articles: &[Article]) -> Metadata
     decide(&Page::read(doc), &Body::new(articles), url)
 }
 
-/// [`metadata`] of articles whose main texts come with their folded copies (`folded[i]`
-/// for `articles[i]`, as content extraction built them): nothing is folded again.
-pub(crate) fn metadata_folded(
-    doc: &Html,
+/// [`metadata`] of a page the arena has read ([`Page`], collected by `Dom::build`) and of
+/// articles whose main texts come with their folded copies (`folded[i]` for `articles[i]`,
+/// as content extraction built them): no second walk, nothing folded again.
+pub(crate) fn metadata_of(
+    page: &Page,
     url: Option<&str>,
     articles: &[Article],
     folded: &[&str],
 ) -> Metadata {
-    decide(&Page::read(doc), &Body::with_folded(articles, folded), url)
+    decide(page, &Body::with_folded(articles, folded), url)
 }
 
 fn decide(page: &Page, body: &Body<'_>, url: Option<&str>) -> Metadata {
@@ -89,7 +92,7 @@ fn decide(page: &Page, body: &Body<'_>, url: Option<&str>) -> Metadata {
 }
 
 /// What the metadata rules read from the DOM, collected in one pass.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Page {
     /// Text of the first `<title>`.
     pub title_tag: Option<String>,
@@ -109,76 +112,14 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    /// Maximum headings kept (a page's own title is among its first few).
-    const MAX_HEADINGS: usize = 12;
-
-    fn read(doc: &Html) -> Page {
-        let mut page = Page::default();
-        let mut h1s = Vec::new();
-        let mut h2s = Vec::new();
+    /// Reads the parsed document in one walk (the public [`metadata`]; [`crate::extract`]
+    /// reads it during the arena's walk instead, see [`PageReader`]).
+    pub(crate) fn read(doc: &Html) -> Page {
+        let mut reader = PageReader::default();
         for node in doc.tree.root().descendants() {
-            match node.value() {
-                Node::Element(el) => match el.name() {
-                    "title" if page.title_tag.is_none() => {
-                        page.title_tag =
-                            Some(collapse_keep_gaps(&element_text(ElementRef::wrap(node))));
-                    }
-                    "meta" => {
-                        let key = el
-                            .attr("name")
-                            .or_else(|| el.attr("property"))
-                            .or_else(|| el.attr("itemprop"));
-                        if let (Some(k), Some(c)) = (key, el.attr("content")) {
-                            page.metas
-                                .push((k.trim().to_ascii_lowercase(), c.trim().to_owned()));
-                        }
-                    }
-                    "h1" if h1s.len() < Self::MAX_HEADINGS => {
-                        h1s.push(collapse(&element_text(ElementRef::wrap(node))))
-                    }
-                    "h2" if h2s.len() < Self::MAX_HEADINGS => {
-                        h2s.push(collapse(&element_text(ElementRef::wrap(node))))
-                    }
-                    "time" if page.time_attr.is_none() => {
-                        page.time_attr = el.attr("datetime").map(str::to_owned);
-                    }
-                    "script"
-                        if page.ld_date.is_none()
-                            && el.attr("type").is_some_and(|t| t.contains("ld+json")) =>
-                    {
-                        page.ld_date =
-                            date::ld_date_published(&element_text(ElementRef::wrap(node)));
-                    }
-                    _ => {}
-                },
-                Node::Text(t) => {
-                    let hidden = node
-                        .parent()
-                        .and_then(|p| p.value().as_element())
-                        .is_some_and(|p| {
-                            matches!(
-                                p.name(),
-                                "script" | "style" | "noscript" | "template" | "title" | "textarea"
-                            )
-                        });
-                    let s = t.trim();
-                    if !hidden && !s.is_empty() && page.text.len() + s.len() < PAGE_TEXT_MAX_BYTES {
-                        page.text.push_str(s);
-                        page.text.push('\n');
-                    }
-                }
-                _ => {}
-            }
+            reader.visit(node);
         }
-        page.headings = h1s
-            .into_iter()
-            .chain(h2s)
-            .filter(|h| !h.is_empty())
-            .collect();
-        if let std::borrow::Cow::Owned(f) = super::hant::fold(&page.text) {
-            page.folded = Some(f);
-        }
-        page
+        reader.finish()
     }
 
     /// The page text the rules match: folded to Simplified, same byte offsets as `text`.
@@ -194,6 +135,93 @@ impl Page {
                 .find(|(name, c)| name == k && !c.is_empty())
                 .map(|(_, c)| c.as_str())
         })
+    }
+}
+
+/// Collects a [`Page`] from the nodes of the parsed document, visited once each in document
+/// order: by [`Page::read`], or by the arena's walk (`Dom::build`) so that metadata does not
+/// walk the tree a second time.
+#[derive(Debug, Default)]
+pub(crate) struct PageReader {
+    page: Page,
+    h1s: Vec<String>,
+    h2s: Vec<String>,
+}
+
+impl PageReader {
+    /// Maximum headings kept (a page's own title is among its first few).
+    const MAX_HEADINGS: usize = 12;
+
+    /// Reads one node (any kind; only elements and text count).
+    pub fn visit(&mut self, node: NodeRef<'_, Node>) {
+        let page = &mut self.page;
+        match node.value() {
+            Node::Element(el) => match el.name() {
+                "title" if page.title_tag.is_none() => {
+                    page.title_tag =
+                        Some(collapse_keep_gaps(&element_text(ElementRef::wrap(node))));
+                }
+                "meta" => {
+                    let key = el
+                        .attr("name")
+                        .or_else(|| el.attr("property"))
+                        .or_else(|| el.attr("itemprop"));
+                    if let (Some(k), Some(c)) = (key, el.attr("content")) {
+                        page.metas
+                            .push((k.trim().to_ascii_lowercase(), c.trim().to_owned()));
+                    }
+                }
+                "h1" if self.h1s.len() < Self::MAX_HEADINGS => self
+                    .h1s
+                    .push(collapse(&element_text(ElementRef::wrap(node)))),
+                "h2" if self.h2s.len() < Self::MAX_HEADINGS => self
+                    .h2s
+                    .push(collapse(&element_text(ElementRef::wrap(node)))),
+                "time" if page.time_attr.is_none() => {
+                    page.time_attr = el.attr("datetime").map(str::to_owned);
+                }
+                "script"
+                    if page.ld_date.is_none()
+                        && el.attr("type").is_some_and(|t| t.contains("ld+json")) =>
+                {
+                    page.ld_date = date::ld_date_published(&element_text(ElementRef::wrap(node)));
+                }
+                _ => {}
+            },
+            Node::Text(t) => {
+                let hidden = node
+                    .parent()
+                    .and_then(|p| p.value().as_element())
+                    .is_some_and(|p| {
+                        matches!(
+                            p.name(),
+                            "script" | "style" | "noscript" | "template" | "title" | "textarea"
+                        )
+                    });
+                let s = t.trim();
+                if !hidden && !s.is_empty() && page.text.len() + s.len() < PAGE_TEXT_MAX_BYTES {
+                    page.text.push_str(s);
+                    page.text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The page read, its text folded once.
+    pub fn finish(self) -> Page {
+        let PageReader {
+            mut page, h1s, h2s, ..
+        } = self;
+        page.headings = h1s
+            .into_iter()
+            .chain(h2s)
+            .filter(|h| !h.is_empty())
+            .collect();
+        if let Cow::Owned(f) = super::hant::fold(&page.text) {
+            page.folded = Some(f);
+        }
+        page
     }
 }
 
