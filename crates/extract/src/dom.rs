@@ -144,6 +144,7 @@ impl<'a> Dom<'a> {
     /// reads what metadata needs ([`Dom::page`]).
     pub fn build(html: &'a Html, max_depth: usize) -> Dom<'a> {
         let mut reader = PageReader::default();
+        let mut folded: Vec<Option<Box<str>>> = Vec::with_capacity(1024);
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
         let mut json_ld = Vec::new();
         let mut rel_next = None;
@@ -171,14 +172,25 @@ impl<'a> Dom<'a> {
             };
             top.1 = child.next_sibling();
             let parent = kept.last().copied().unwrap_or(0);
-            // Every node is read for metadata once, in document order: here, or below with
-            // the sub-tree of an element the arena skips.
-            if !matches!(child.value(), HtmlNode::Element(el) if Tag::of(el.name()).is_none()) {
+            // Every node is read for metadata once, in document order: here, or below (a text
+            // with its fold, an element the arena skips with its sub-tree).
+            let read_here = match child.value() {
+                HtmlNode::Text(_) => false,
+                HtmlNode::Element(el) => Tag::of(el.name()).is_some(),
+                _ => true,
+            };
+            if read_here {
                 reader.visit(child);
             }
             match child.value() {
                 HtmlNode::Text(t) => {
                     let s: &'a str = t;
+                    // Folded once, here: for the arena and for metadata's page text.
+                    let f = match hant::fold(s) {
+                        Cow::Owned(f) => Some(f.into_boxed_str()),
+                        Cow::Borrowed(_) => None,
+                    };
+                    reader.text(child, s, f.as_deref());
                     if nodes.is_empty() {
                         continue;
                     }
@@ -187,6 +199,7 @@ impl<'a> Dom<'a> {
                         parent,
                         end: nodes.len() as u32 + 1,
                     });
+                    folded.push(f);
                 }
                 HtmlNode::Element(el) => {
                     let name = el.name();
@@ -276,6 +289,7 @@ impl<'a> Dom<'a> {
                                     parent,
                                     end: idx + 1,
                                 });
+                                folded.push(None);
                                 stack.push((None, child.first_child()));
                                 continue;
                             }
@@ -285,6 +299,7 @@ impl<'a> Dom<'a> {
                                 parent: if nodes.is_empty() { 0 } else { parent },
                                 end: idx + 1,
                             });
+                            folded.push(None);
                             kept.push(idx);
                             stack.push((Some(idx), child.first_child()));
                         }
@@ -297,16 +312,6 @@ impl<'a> Dom<'a> {
             }
         }
         let weight = subtree_weights(&nodes);
-        let folded = nodes
-            .iter()
-            .map(|n| match n.kind {
-                Kind::Text(t) => match hant::fold(t) {
-                    Cow::Owned(f) => Some(f.into_boxed_str()),
-                    Cow::Borrowed(_) => None,
-                },
-                Kind::Elem(..) => None,
-            })
-            .collect();
         Dom {
             page: reader.finish(),
             nodes,
@@ -449,10 +454,9 @@ mod tests {
         assert!(!page.text.contains("x=1") && !page.text.contains("无脚本"));
         assert_eq!(page.headings, ["标题x=1", "副标题"]);
         assert_eq!(page.time_attr.as_deref(), Some("2024-03-05"));
-        assert_eq!(
-            page.folded.as_deref().map(|f| f.contains("正文发布")),
-            Some(true)
-        );
+        // The page text's fold is joined from the nodes' folds: the same as folding it whole.
+        assert_eq!(page.folded.as_deref(), Some(&*hant::fold(&page.text)));
+        assert!(page.text.contains("正文發布") && page.match_text().contains("正文发布"));
     }
 
     #[test]

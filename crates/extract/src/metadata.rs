@@ -189,26 +189,45 @@ impl PageReader {
                 _ => {}
             },
             Node::Text(t) => {
-                let hidden = node
-                    .parent()
-                    .and_then(|p| p.value().as_element())
-                    .is_some_and(|p| {
-                        matches!(
-                            p.name(),
-                            "script" | "style" | "noscript" | "template" | "title" | "textarea"
-                        )
-                    });
-                let s = t.trim();
-                if !hidden && !s.is_empty() && page.text.len() + s.len() < PAGE_TEXT_MAX_BYTES {
-                    page.text.push_str(s);
-                    page.text.push('\n');
+                let t: &str = t;
+                match super::hant::fold(t) {
+                    Cow::Owned(f) => self.text(node, t, Some(&f)),
+                    Cow::Borrowed(_) => self.text(node, t, None),
                 }
             }
             _ => {}
         }
     }
 
-    /// The page read, its text folded once.
+    /// Reads text node `node` (its text `t`, and `folded`, its fold when that changes it).
+    pub fn text(&mut self, node: NodeRef<'_, Node>, t: &str, folded: Option<&str>) {
+        let hidden = node
+            .parent()
+            .and_then(|p| p.value().as_element())
+            .is_some_and(|p| {
+                matches!(
+                    p.name(),
+                    "script" | "style" | "noscript" | "template" | "title" | "textarea"
+                )
+            });
+        let s = t.trim();
+        let page = &mut self.page;
+        if hidden || s.is_empty() || page.text.len() + s.len() >= PAGE_TEXT_MAX_BYTES {
+            return;
+        }
+        let fs = folded.and_then(|f| crate::dom::folded_part(t, s, f));
+        if fs.is_some() && page.folded.is_none() {
+            page.folded = Some(page.text.clone());
+        }
+        page.text.push_str(s);
+        page.text.push('\n');
+        if let Some(f) = page.folded.as_mut() {
+            f.push_str(fs.unwrap_or(s));
+            f.push('\n');
+        }
+    }
+
+    /// The page read.
     pub fn finish(self) -> Page {
         let PageReader {
             mut page, h1s, h2s, ..
@@ -218,9 +237,6 @@ impl PageReader {
             .chain(h2s)
             .filter(|h| !h.is_empty())
             .collect();
-        if let Cow::Owned(f) = super::hant::fold(&page.text) {
-            page.folded = Some(f);
-        }
         page
     }
 }
