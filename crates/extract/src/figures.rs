@@ -14,8 +14,8 @@
 
 use super::model::Figure;
 use crate::rules::figures::{
-    BIG_PROJECTS, FIGURE, JIN_WORD_PREFIXES, LEAD_INS, LIST_MARKER, OPENERS, SHORT_SUBJECT_CHARS,
-    SUBJECT_AFTER_MAX_CHARS, SUBJECT_MAX_CHARS, YUE_WORD_PREFIXES,
+    BIG_PROJECTS, FIGURE, GLUED_UNIT_WORDS, JIN_WORD_PREFIXES, LEAD_INS, LIST_MARKER, OPENERS,
+    SHORT_SUBJECT_CHARS, SUBJECT_AFTER_MAX_CHARS, SUBJECT_MAX_CHARS, YUE_WORD_PREFIXES,
 };
 
 /// Whether the approximation word `pre` starting at byte `start` is really the tail of an
@@ -228,25 +228,11 @@ fn glued_after(text: &str, end: usize, unit: Option<&str>) -> bool {
         return false;
     };
     match unit {
-        Some("人") => matches!(next, '民' | '员' | '員' | '才' | '事' | '群' | '士'),
-        Some("元") => matches!(next, '旦' | '素' | '件'),
-        Some("个" | "個") => matches!(next, '人' | '体' | '體' | '别' | '別' | '案' | '性'),
-        Some("次") => matches!(next, '年' | '日' | '月' | '要' | '序'),
-        Some("部") => matches!(
-            next,
-            '门' | '門' | '分' | '署' | '队' | '隊' | '长' | '長' | '位'
-        ),
-        Some("名") => matches!(
-            next,
-            '单' | '單' | '称' | '稱' | '义' | '義' | '额' | '額' | '字'
-        ),
-        Some("家") => matches!(next, '庭' | '长' | '長' | '属' | '屬' | '乡' | '鄉'),
-        Some("所") => matches!(next, '在' | '有' | '以' | '属' | '屬' | '得' | '需'),
-        Some("位") => matches!(next, '于' | '於' | '置'),
-        Some("期") => matches!(next, '间' | '間' | '限' | '末'),
-        Some("米") => matches!(next, '粮' | '糧'),
         Some(u) if u.is_ascii() => next.is_ascii_alphanumeric(),
-        _ => false,
+        Some(u) => GLUED_UNIT_WORDS
+            .iter()
+            .any(|(unit, nexts)| *unit == u && nexts.contains(next)),
+        None => false,
     }
 }
 
@@ -354,6 +340,19 @@ mod tests {
             .into_iter()
             .map(|f| (f.value, f.unit, f.approx))
             .collect()
+    }
+
+    #[test]
+    fn units_that_start_a_word_count_nothing() {
+        // 人民, 个体 (Traditional 個體 folds to it), 名单: the unit is the start of a word.
+        for text in [
+            "全县3800人民群众参与",
+            "新增2個體育項目",
+            "公布3名单位负责人",
+        ] {
+            assert!(figures(text).is_empty(), "{text}: {:?}", figures(text));
+        }
+        assert_eq!(figures("新增2个项目")[0].unit, "个");
     }
 
     #[test]

@@ -12,8 +12,8 @@
 
 use super::Body;
 use crate::rules::metadata::{
-    CN_YEAR, HEADING_LINE_MAX_CHARS, NOT_TYPE, ROC_YEAR, SCRIPT_SCAN_CHARS, SIMPLIFIED,
-    TEXT_TYPE_PHRASES, TRADITIONAL, TYPE_SCAN_CHARS, TYPE_WORDS, YEAR, YEAR_RANGE,
+    CN_YEAR, HEADING_LINE_MAX_CHARS, NOT_TYPE, PERIOD_WORDS, ROC_YEAR, SCRIPT_SCAN_CHARS,
+    SIMPLIFIED, TEXT_TYPE_PHRASES, TRADITIONAL, TYPE_SCAN_CHARS, TYPE_WORDS, YEAR, YEAR_RANGE,
 };
 
 /// The document type (see the module doc). `title` is folded to Simplified: type words
@@ -110,25 +110,10 @@ fn period_of(s: &str, roc: bool) -> Option<Option<String>> {
         })?;
         (n.to_string(), &s[y.end()..])
     };
-    let suffix = if after.contains("上半年") {
-        "H1"
-    } else if after.contains("下半年") {
-        "H2"
-    } else if after.contains("第一季度") || after.contains("一季度") || after.contains("1季度")
-    {
-        "Q1"
-    } else if after.contains("第二季度") || after.contains("二季度") || after.contains("2季度")
-    {
-        "Q2"
-    } else if after.contains("第三季度") || after.contains("三季度") || after.contains("3季度")
-    {
-        "Q3"
-    } else if after.contains("第四季度") || after.contains("四季度") || after.contains("4季度")
-    {
-        "Q4"
-    } else {
-        ""
-    };
+    let suffix = PERIOD_WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| after.contains(w)))
+        .map_or("", |(p, _)| p);
     Some(Some(format!("{year}{suffix}")))
 }
 
@@ -291,6 +276,14 @@ mod tests {
         assert_eq!(
             period(Some(&fold("2024年第三季度工作汇报")), &b, false).as_deref(),
             Some("2024Q3")
+        );
+        assert_eq!(
+            period(Some(&fold("2023年1季度工作彙報")), &b, false).as_deref(),
+            Some("2023Q1")
+        );
+        assert_eq!(
+            period(Some(&fold("2022年下半年工作總結")), &b, false).as_deref(),
+            Some("2022H2")
         );
         let a = art("某县卫生局2021年下半年工作总结\n正文。");
         assert_eq!(

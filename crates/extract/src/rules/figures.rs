@@ -199,3 +199,20 @@ pub(crate) const OPENERS: &[&str] = &[
     "全年",
     "目前",
 ];
+
+/// Units that start a longer word when one of these characters follows (`人民`, `元旦`,
+/// `个人`, `次年`, `名单`, `家庭`, `所在`, `位于`, `期间`…): no figure then. Matched on the
+/// folded text.
+pub(crate) const GLUED_UNIT_WORDS: &[(&str, &str)] = &[
+    ("人", "民员才事群士"),
+    ("元", "旦素件"),
+    ("个", "人体别案性"),
+    ("次", "年日月要序"),
+    ("部", "门分署队长位"),
+    ("名", "单称义额字"),
+    ("家", "庭长属乡"),
+    ("所", "在有以属得需"),
+    ("位", "于置"),
+    ("期", "间限末"),
+    ("米", "粮"),
+];

@@ -379,6 +379,17 @@ pub(crate) const HEADING_LINE_MAX_CHARS: usize = 60;
 /// Characters read for the script decision (enough for a stable majority).
 pub(crate) const SCRIPT_SCAN_CHARS: usize = 5_000;
 
+/// Words after the year that name the part of it a report covers, by period suffix, first
+/// match wins (matched on the folded title or heading line).
+pub(crate) const PERIOD_WORDS: &[(&str, &[&str])] = &[
+    ("H1", &["上半年"]),
+    ("H2", &["下半年"]),
+    ("Q1", &["第一季度", "一季度", "1季度"]),
+    ("Q2", &["第二季度", "二季度", "2季度"]),
+    ("Q3", &["第三季度", "三季度", "3季度"]),
+    ("Q4", &["第四季度", "四季度", "4季度"]),
+];
+
 pub(crate) static YEAR_RANGE: LazyLock<Option<Regex>> =
     LazyLock::new(|| exact(r"(?:19|20)[0-9]{2}\s*年?\s*(?:[-—–~～至到]|－)\s*(?:19|20)?[0-9]{2}"));
 
