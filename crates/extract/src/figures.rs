@@ -22,7 +22,7 @@ use crate::rules::figures::{
 /// ordinary word (签约, 最近) and so marks nothing approximate.
 fn part_of_word(text: &str, start: usize, pre: &str) -> bool {
     let prefixes = match pre {
-        "约" | "約" => YUE_WORD_PREFIXES,
+        "约" => YUE_WORD_PREFIXES,
         "近" => JIN_WORD_PREFIXES,
         _ => return false,
     };
@@ -146,12 +146,12 @@ pub(crate) fn figures_at(main_text: &str, folded: &str) -> Vec<(usize, Figure)> 
     out
 }
 
-/// Powers of ten of the 万/亿 multipliers.
+/// Powers of ten of the 万/亿 multipliers (as matched in the folded text).
 fn mul_exponent(mul: Option<&str>) -> i32 {
     match mul {
-        Some("万" | "萬") => 4,
-        Some("亿" | "億") => 8,
-        Some("万亿" | "萬億") => 12,
+        Some("万") => 4,
+        Some("亿") => 8,
+        Some("万亿") => 12,
         _ => 0,
     }
 }
