@@ -17,6 +17,7 @@
 //! absolute against the page ([`super::split::link_base`]), fragments dropped; one entry
 //! per URL in page order, at most [`limits::MAX_ATTACHMENTS`].
 
+use super::content::Acc;
 use super::dom::{self, Dom, Kind, Tag};
 use super::model::Attachment;
 use super::{hant, limits, rules};
@@ -108,7 +109,7 @@ fn file_links<'a>(dom: &Dom<'a>, chrome: &[bool], content: &[(usize, usize)]) ->
                     i += 1;
                     continue;
                 }
-                let text = link_text(dom, i, end);
+                let (text, folded) = link_text(dom, i, end);
                 let kind = by_url
                     .or_else(|| kind_of_name(&text))
                     .or_else(|| title.and_then(kind_of_name));
@@ -117,7 +118,7 @@ fn file_links<'a>(dom: &Dom<'a>, chrome: &[bool], content: &[(usize, usize)]) ->
                     i += 1;
                     continue;
                 };
-                if rules::ATTACH_LABEL_PREFIX.is_match(&hant::fold(&text)) {
+                if rules::ATTACH_LABEL_PREFIX.is_match(folded.as_deref().unwrap_or(&text)) {
                     label = Some(i);
                 }
                 out.push(FileLink {
@@ -136,10 +137,10 @@ fn file_links<'a>(dom: &Dom<'a>, chrome: &[bool], content: &[(usize, usize)]) ->
             Kind::Text(t) => {
                 let t = t.trim_matches(dom::is_space);
                 if !t.is_empty() {
-                    let folded = hant::fold(t);
-                    if i >= other_link_end && is_label(&folded) {
+                    let folded = dom.folded(i, t).unwrap_or(t);
+                    if i >= other_link_end && is_label(folded) {
                         label = Some(i);
-                    } else if !rules::ATTACH_NOISE.is_match(&folded) {
+                    } else if !rules::ATTACH_NOISE.is_match(folded) {
                         label = None;
                     }
                 }
@@ -157,9 +158,9 @@ fn is_label(folded: &str) -> bool {
     folded.len() <= 64 && rules::ATTACH_LABEL.is_match(folded)
 }
 
-/// A content line (of text weight `weight`) that is only an attachment-block label.
-pub(crate) fn is_label_line(text: &str, weight: u32) -> bool {
-    weight <= 40 && is_label(&hant::fold(text))
+/// A content line (folded, of text weight `weight`) that is only an attachment-block label.
+pub(crate) fn is_label_line(folded: &str, weight: u32) -> bool {
+    weight <= 40 && is_label(folded)
 }
 
 /// An href that can name a file: not empty, not a fragment, not a script or mail link.
@@ -222,29 +223,19 @@ fn kind_of_name(text: &str) -> Option<&'static str> {
     attach_kind(&ext.trim().to_ascii_lowercase())
 }
 
-/// The text of link `i` (sub-tree `i..end`), whitespace runs collapsed to one space.
-fn link_text(dom: &Dom<'_>, i: usize, end: usize) -> String {
-    let mut s = String::new();
-    let mut space = false;
-    for node in dom.nodes.get(i + 1..end).unwrap_or(&[]) {
+/// The text of link `i` (sub-tree `i..end`), whitespace runs collapsed to one space, and
+/// its folded copy when folding changes it.
+fn link_text(dom: &Dom<'_>, i: usize, end: usize) -> (String, Option<String>) {
+    let mut acc = Acc::default();
+    for (j, node) in dom.nodes.iter().enumerate().take(end).skip(i + 1) {
         if let Kind::Text(t) = node.kind {
-            for ch in t.chars() {
-                if dom::is_space(ch) {
-                    space = true;
-                } else {
-                    if space && !s.is_empty() {
-                        s.push(' ');
-                    }
-                    space = false;
-                    s.push(ch);
-                }
-            }
-            if s.len() > limits::MAX_ATTACHMENT_NAME_CHARS * 8 {
+            acc.push_node(dom, j, t, false);
+            if acc.text.len() > limits::MAX_ATTACHMENT_NAME_CHARS * 8 {
                 break;
             }
         }
     }
-    s
+    (acc.text, acc.folded)
 }
 
 /// The href made absolute against the page, fragment dropped; as written (minus the
@@ -361,6 +352,13 @@ fn clean_name(text: &str, kind: &str) -> String {
         }
         s
     };
+    // A name may come from an attribute or the URL, not the arena: folded here, once.
+    let folded_all = hant::fold(&collapsed);
+    let folded = |t: &str| {
+        dom::folded_part(&collapsed, t, &folded_all)
+            .unwrap_or(t)
+            .to_owned()
+    };
     let mut t = strip_noise(&collapsed);
     // The extension (any attachment extension: `x.doc` linked as docx is still `x`).
     if let Some((stem, ext)) = t.rsplit_once(['.', '．']) {
@@ -370,14 +368,12 @@ fn clean_name(text: &str, kind: &str) -> String {
         }
     }
     // The label (`附件1：`) and numbering (`1.`, `（2）`): offsets match in the folded copy.
-    let folded = hant::fold(t);
-    if let Some(m) = rules::ATTACH_LABEL_PREFIX.find(&folded) {
+    if let Some(m) = rules::ATTACH_LABEL_PREFIX.find(&folded(t)) {
         if m.end() < t.len() {
             t = &t[m.end()..];
         }
     }
-    let folded = hant::fold(t);
-    if let Some(c) = rules::ATTACH_NAME_NUMBER.captures(&folded) {
+    if let Some(c) = rules::ATTACH_NAME_NUMBER.captures(&folded(t)) {
         if let Some(m) = c.name("n").or_else(|| c.name("d")) {
             if m.end() < t.len() {
                 t = &t[m.end()..];

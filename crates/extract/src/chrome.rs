@@ -56,7 +56,7 @@ pub fn mark(dom: &Dom<'_>) -> Vec<bool> {
                 }
             }
             Kind::Text(t) => {
-                if let Some(section) = section_of_heading(dom, i, t) {
+                if let Some(section) = section_of_heading(dom, i, dom.folded(i, t).unwrap_or(t)) {
                     if share(section) < rules::SECTION_MAX_SHARE
                         && !matches!(dom.tag(section), Some(Tag::Html | Tag::Body))
                     {
@@ -88,17 +88,15 @@ fn unlikely_attrs(el: &scraper::node::Element) -> bool {
     !rescued(class) && !rescued(id)
 }
 
-/// If text node `i` is a recommendation/notice heading, the element of the section it
-/// opens: the heading's own block when the heading shares it with the list, else the
+/// If text node `i` (`text`: its folded text) is a recommendation/notice heading, the
+/// element of the section it opens: the heading's own block when the heading shares it with the list, else the
 /// heading block's parent.
 fn section_of_heading(dom: &Dom<'_>, i: usize, text: &str) -> Option<usize> {
     let t = text.trim();
     if t.is_empty() || t.len() > rules::SECTION_HEAD_MAX_CHARS * 3 {
         return None;
     }
-    if t.chars().count() > rules::SECTION_HEAD_MAX_CHARS
-        || !rules::SECTION_HEAD.is_match(&super::hant::fold(t))
-    {
+    if t.chars().count() > rules::SECTION_HEAD_MAX_CHARS || !rules::SECTION_HEAD.is_match(t) {
         return None;
     }
     // Nearest block-level ancestor.

@@ -6,9 +6,13 @@
 //! subtree is the index range `i..end`, so later passes are plain loops that can skip a
 //! whole subtree by jumping to `end`.
 
+use std::borrow::Cow;
+
 use scraper::node::Element;
 use scraper::{Html, Node as HtmlNode};
 
+use super::hant;
+use super::metadata::{Page, PageReader};
 use super::rules::CJK_WEIGHT;
 
 /// The element kinds the extractor distinguishes.
@@ -125,11 +129,22 @@ pub struct Dom<'a> {
     pub canonical: Option<&'a str>,
     /// Text weight of every subtree (see [`weight`]).
     pub weight: Vec<u32>,
+    /// Per node: its text folded to Simplified (`hant::fold`, once, here) when that changes
+    /// it; `None` for elements and for text without Traditional characters. Same byte
+    /// offsets as the original, so a slice of a text node has its folded copy at the same
+    /// range ([`Dom::folded`]).
+    folded: Vec<Option<Box<str>>>,
+    /// What metadata reads of the page (`<title>`, `<meta>`, headings, visible text…),
+    /// collected by the same walk.
+    pub page: Page,
 }
 
 impl<'a> Dom<'a> {
-    /// Walks the parsed document once. `max_depth` bounds element nesting.
+    /// Walks the parsed document once. `max_depth` bounds element nesting. The same walk
+    /// reads what metadata needs ([`Dom::page`]).
     pub fn build(html: &'a Html, max_depth: usize) -> Dom<'a> {
+        let mut reader = PageReader::default();
+        let mut folded: Vec<Option<Box<str>>> = Vec::with_capacity(1024);
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
         let mut json_ld = Vec::new();
         let mut rel_next = None;
@@ -157,9 +172,25 @@ impl<'a> Dom<'a> {
             };
             top.1 = child.next_sibling();
             let parent = kept.last().copied().unwrap_or(0);
+            // Every node is read for metadata once, in document order: here, or below (a text
+            // with its fold, an element the arena skips with its sub-tree).
+            let read_here = match child.value() {
+                HtmlNode::Text(_) => false,
+                HtmlNode::Element(el) => Tag::of(el.name()).is_some(),
+                _ => true,
+            };
+            if read_here {
+                reader.visit(child);
+            }
             match child.value() {
                 HtmlNode::Text(t) => {
                     let s: &'a str = t;
+                    // Folded once, here: for the arena and for metadata's page text.
+                    let f = match hant::fold(s) {
+                        Cow::Owned(f) => Some(f.into_boxed_str()),
+                        Cow::Borrowed(_) => None,
+                    };
+                    reader.text(child, s, f.as_deref());
                     if nodes.is_empty() {
                         continue;
                     }
@@ -168,11 +199,17 @@ impl<'a> Dom<'a> {
                         parent,
                         end: nodes.len() as u32 + 1,
                     });
+                    folded.push(f);
                 }
                 HtmlNode::Element(el) => {
                     let name = el.name();
                     match Tag::of(name) {
                         None => {
+                            if name != "head" {
+                                for d in child.descendants() {
+                                    reader.visit(d);
+                                }
+                            }
                             match name {
                                 "script"
                                     if el.attr("type").is_some_and(|t| {
@@ -190,6 +227,7 @@ impl<'a> Dom<'a> {
                                     // Only <link rel=next/prev> matter here; metadata reads
                                     // the head itself.
                                     for d in child.descendants() {
+                                        reader.visit(d);
                                         if let HtmlNode::Element(e) = d.value() {
                                             if e.name() == "script"
                                                 && e.attr("type").is_some_and(|t| {
@@ -251,6 +289,7 @@ impl<'a> Dom<'a> {
                                     parent,
                                     end: idx + 1,
                                 });
+                                folded.push(None);
                                 stack.push((None, child.first_child()));
                                 continue;
                             }
@@ -260,6 +299,7 @@ impl<'a> Dom<'a> {
                                 parent: if nodes.is_empty() { 0 } else { parent },
                                 end: idx + 1,
                             });
+                            folded.push(None);
                             kept.push(idx);
                             stack.push((Some(idx), child.first_child()));
                         }
@@ -273,6 +313,7 @@ impl<'a> Dom<'a> {
         }
         let weight = subtree_weights(&nodes);
         Dom {
+            page: reader.finish(),
             nodes,
             json_ld,
             rel_next,
@@ -281,7 +322,18 @@ impl<'a> Dom<'a> {
             base_href,
             canonical,
             weight,
+            folded,
         }
+    }
+
+    /// The folded copy of `text`, a sub-slice of text node `i`'s text (`None` when folding
+    /// changes nothing).
+    pub fn folded(&self, i: usize, text: &str) -> Option<&str> {
+        let f = self.folded.get(i)?.as_deref()?;
+        let Kind::Text(t) = self.nodes.get(i)?.kind else {
+            return None;
+        };
+        folded_part(t, text, f)
     }
 
     /// The tag of node `i`, if it is an element.
@@ -309,6 +361,16 @@ impl<'a> Dom<'a> {
     pub fn total_weight(&self) -> u32 {
         self.weight.first().copied().unwrap_or(0)
     }
+}
+
+/// The folded copy of `part`, a sub-slice of `whole` whose folded copy is `folded`: the
+/// same byte range (folding keeps offsets). `None` when `part` is not inside `whole`.
+pub fn folded_part<'f>(whole: &str, part: &str, folded: &'f str) -> Option<&'f str> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    if start + part.len() > whole.len() {
+        return None;
+    }
+    folded.get(start..start + part.len())
 }
 
 /// Text weight of every subtree: one pass over the text nodes, one reverse pass to add
@@ -362,4 +424,64 @@ pub fn weight(s: &str) -> u32 {
 /// Is `c` whitespace for text normalization (incl. U+00A0 and U+3000)?
 pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_arena_walk_reads_the_page_as_metadata_alone_does() {
+        let deep = "<div>".repeat(40);
+        let html = Html::parse_document(&format!(
+            "<html><head><title>某县  工作總結</title><meta name=\"PubDate\" content=\"2024-03-05\">\
+             <script type=\"application/ld+json\">{{\"datePublished\":\"2024-03-05T10:00\"}}</script>\
+             <style>p{{}}</style></head><body><h1>标题<script>x=1</script></h1><h2>副标题</h2>\
+             <div><button>按钮</button><select><option>选项</option></select><svg><text>图示</text></svg>\
+             <noscript>无脚本</noscript><template><p>模板</p></template>\
+             <time datetime=\"2024-03-05\">三月</time><meta itemprop=\"author\" content=\"某人\">\
+             {deep}<p>正文發布</p></div></body></html>"
+        ));
+        for depth in [4, 1024] {
+            let dom = Dom::build(&html, depth);
+            assert_eq!(dom.page, Page::read(&html), "max_depth {depth}");
+        }
+        let page = Dom::build(&html, 64).page;
+        for text in ["按钮", "选项", "图示", "模板", "正文發布"] {
+            assert!(page.text.contains(text), "{text} in {:?}", page.text);
+        }
+        assert!(!page.text.contains("x=1") && !page.text.contains("无脚本"));
+        assert_eq!(page.headings, ["标题x=1", "副标题"]);
+        assert_eq!(page.time_attr.as_deref(), Some("2024-03-05"));
+        // The page text's fold is joined from the nodes' folds: the same as folding it whole.
+        assert_eq!(page.folded.as_deref(), Some(&*hant::fold(&page.text)));
+        assert!(page.text.contains("正文發布") && page.match_text().contains("正文发布"));
+    }
+
+    #[test]
+    fn text_nodes_are_folded_once_with_the_same_offsets() {
+        let html = Html::parse_document(
+            "<html><body><p>發布日期：112-03-05</p><p>plain 简体</p><p> 關閉視窗 </p></body></html>",
+        );
+        let dom = Dom::build(&html, 64);
+        let mut seen = Vec::new();
+        for (i, n) in dom.nodes.iter().enumerate() {
+            let Kind::Text(t) = n.kind else { continue };
+            let folded = dom.folded(i, t);
+            // Folded exactly when folding changes the text, and equal to `hant::fold`.
+            assert_eq!(folded.is_some(), hant::has_traditional(t), "{t}");
+            assert_eq!(folded.unwrap_or(t), hant::fold(t), "{t}");
+            // A sub-slice (trimmed) finds its folded copy at the same range.
+            let trimmed = t.trim();
+            assert_eq!(
+                dom.folded(i, trimmed).unwrap_or(trimmed),
+                hant::fold(trimmed)
+            );
+            seen.push(folded.unwrap_or(t).trim().to_owned());
+        }
+        assert_eq!(seen, ["发布日期：112-03-05", "plain 简体", "关闭视窗"]);
+        // A slice from elsewhere has no folded copy in the node.
+        assert_eq!(folded_part("abc", "xyz", "abc"), None);
+    }
 }

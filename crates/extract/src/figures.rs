@@ -12,128 +12,17 @@
 //! byte offset), so Traditional pages need no second set of rules; `raw`, `unit` and the
 //! subject are cut from the original text at the same offsets.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::model::Figure;
-
-/// Units as written after a number, longest first so `人次` wins over `人`. Traditional
-/// forms are listed too; `％`/`﹪` are normalised to `%` in the output.
-const UNITS: &[&str] = &[
-    "平方公里",
-    "平方千米",
-    "个百分点",
-    "個百分點",
-    "个学时",
-    "個學時",
-    "立方米",
-    "平方米",
-    "百分点",
-    "百分點",
-    "人次",
-    "家次",
-    "册次",
-    "冊次",
-    "批次",
-    "件次",
-    "场次",
-    "場次",
-    "班次",
-    "例次",
-    "艘次",
-    "剂次",
-    "劑次",
-    "户次",
-    "戶次",
-    "车次",
-    "車次",
-    "架次",
-    "台次",
-    "学时",
-    "學時",
-    "公里",
-    "千米",
-    "公斤",
-    "千克",
-    "公顷",
-    "公頃",
-    "千瓦",
-    "ml",
-    "mL",
-    "km",
-    "kg",
-    "人",
-    "元",
-    "件",
-    "张",
-    "張",
-    "本",
-    "个",
-    "個",
-    "名",
-    "户",
-    "戶",
-    "例",
-    "起",
-    "家",
-    "所",
-    "间",
-    "間",
-    "次",
-    "处",
-    "處",
-    "项",
-    "項",
-    "篇",
-    "场",
-    "場",
-    "份",
-    "台",
-    "辆",
-    "輛",
-    "床",
-    "套",
-    "册",
-    "部",
-    "冊",
-    "座",
-    "条",
-    "條",
-    "支",
-    "批",
-    "宗",
-    "种",
-    "種",
-    "块",
-    "塊",
-    "亩",
-    "畝",
-    "吨",
-    "噸",
-    "米",
-    "位",
-    "期",
-    "%",
-    "％",
-    "﹪",
-    "‰",
-];
-
-/// Characters that, written just before a lone `约`/`約`, make it part of a word
-/// (签约 signed, 履约, 合约, 节约, 制约, 预约…) rather than "about" (not 失: 损失约5万元): `家庭医生签约12.8万人`
-/// counts signed residents exactly.
-const YUE_WORD_PREFIXES: &str = "签簽履合节節制契预預条條缔締违違邀";
-
-/// Characters that, written just before a lone `近`, make it part of a word (最近 lately,
-/// 附近 nearby, 临近, 靠近), not "nearly".
-const JIN_WORD_PREFIXES: &str = "最附临臨靠邻鄰贴貼逼";
+use crate::rules::figures::{
+    BIG_PROJECTS, FIGURE, GLUED_UNIT_WORDS, JIN_WORD_PREFIXES, LEAD_INS, LIST_MARKER, OPENERS,
+    SHORT_SUBJECT_CHARS, SUBJECT_AFTER_MAX_CHARS, SUBJECT_MAX_CHARS, YUE_WORD_PREFIXES,
+};
 
 /// Whether the approximation word `pre` starting at byte `start` is really the tail of an
 /// ordinary word (签约, 最近) and so marks nothing approximate.
 fn part_of_word(text: &str, start: usize, pre: &str) -> bool {
     let prefixes = match pre {
-        "约" | "約" => YUE_WORD_PREFIXES,
+        "约" => YUE_WORD_PREFIXES,
         "近" => JIN_WORD_PREFIXES,
         _ => return false,
     };
@@ -142,57 +31,27 @@ fn part_of_word(text: &str, start: usize, pre: &str) -> bool {
         .is_some_and(|c| prefixes.contains(c))
 }
 
-/// The figure pattern. `num` accepts full-width digits, `,` thousands groups and `.`/`．`.
-static FIGURE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
-    compile(&format!(
-        concat!(
-            r"(?P<pre>约为|約為|约有|約有|大约|大約|约|約|接近|将近|將近|近)?",
-            r"(?P<num>[0-9０-９]+(?:,[0-9]{{3}})*(?:[.．][0-9０-９]+)?)",
-            r"[ \u{{a0}}\u{{3000}}]*(?P<s1>多|余|餘)?(?P<mul>万亿|萬億|万|萬|亿|億)?",
-            r"[ \u{{a0}}\u{{3000}}]*(?P<s2>多|余|餘)?(?P<unit>{})(?P<post>左右|以上)?"
-        ),
-        units.join("|")
-    ))
-});
-
-/// `11大公共卫生服务项目`: a count of projects written as N大…项目 (unit 项).
-static BIG_PROJECTS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"(?P<num>[0-9]{1,3})大(?P<noun>\p{Han}{1,12}?)项目"));
-
-/// A list marker at the start of a clause: `1.` `2、` `（3）` `(4)`.
-static LIST_MARKER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"^(?:[0-9]{1,2}[.、．]|[（(][0-9]{1,2}[)）])"));
-
-/// Compiles a literal pattern. `None` only if the literal is invalid, which the unit test
-/// `patterns_compile` rules out; a `None` rule simply never matches.
-fn compile(pattern: &str) -> Option<Regex> {
-    Regex::new(pattern).ok()
-}
-
-/// A subject this short (a verb such as 选派, 为) is completed by the words after the unit.
-const SHORT_SUBJECT_CHARS: usize = 2;
-
-/// Longest subject kept after the unit, in characters (the counted noun phrase).
-const SUBJECT_AFTER_MAX_CHARS: usize = 12;
-
-/// Longest subject kept, in characters (a clause rarely names its counted thing in more).
-const SUBJECT_MAX_CHARS: usize = 24;
-
-/// The figures of one article's main text.
+/// The figures of one article's main text (folded here: text that comes without its
+/// folded copy, e.g. a stitched report).
 pub fn figures(main_text: &str) -> Vec<Figure> {
-    figures_at(main_text).into_iter().map(|(_, f)| f).collect()
+    figures_of(main_text, &super::hant::fold(main_text))
 }
 
-/// [`figures`] with the byte offset in `main_text` of each figure's number (stitching
+/// [`figures`] of a main text whose folded copy (`hant::fold`) the caller carries.
+pub(crate) fn figures_of(main_text: &str, folded: &str) -> Vec<Figure> {
+    figures_at(main_text, folded)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// [`figures_of`] with the byte offset in `main_text` of each figure's number (stitching
 /// tells by it which page a figure came from).
-pub(crate) fn figures_at(main_text: &str) -> Vec<(usize, Figure)> {
+pub(crate) fn figures_at(main_text: &str, folded: &str) -> Vec<(usize, Figure)> {
     let mut out = Vec::new();
     let Some(re) = FIGURE.as_ref() else {
         return out;
     };
-    let folded = super::hant::fold(main_text);
-    let folded: &str = &folded;
     // Byte offset before which a subject may not reach (the end of the previous figure).
     let mut floor = 0;
     for caps in re.captures_iter(folded) {
@@ -287,12 +146,12 @@ pub(crate) fn figures_at(main_text: &str) -> Vec<(usize, Figure)> {
     out
 }
 
-/// Powers of ten of the 万/亿 multipliers.
+/// Powers of ten of the 万/亿 multipliers (as matched in the folded text).
 fn mul_exponent(mul: Option<&str>) -> i32 {
     match mul {
-        Some("万" | "萬") => 4,
-        Some("亿" | "億") => 8,
-        Some("万亿" | "萬億") => 12,
+        Some("万") => 4,
+        Some("亿") => 8,
+        Some("万亿") => 12,
         _ => 0,
     }
 }
@@ -369,25 +228,11 @@ fn glued_after(text: &str, end: usize, unit: Option<&str>) -> bool {
         return false;
     };
     match unit {
-        Some("人") => matches!(next, '民' | '员' | '員' | '才' | '事' | '群' | '士'),
-        Some("元") => matches!(next, '旦' | '素' | '件'),
-        Some("个" | "個") => matches!(next, '人' | '体' | '體' | '别' | '別' | '案' | '性'),
-        Some("次") => matches!(next, '年' | '日' | '月' | '要' | '序'),
-        Some("部") => matches!(
-            next,
-            '门' | '門' | '分' | '署' | '队' | '隊' | '长' | '長' | '位'
-        ),
-        Some("名") => matches!(
-            next,
-            '单' | '單' | '称' | '稱' | '义' | '義' | '额' | '額' | '字'
-        ),
-        Some("家") => matches!(next, '庭' | '长' | '長' | '属' | '屬' | '乡' | '鄉'),
-        Some("所") => matches!(next, '在' | '有' | '以' | '属' | '屬' | '得' | '需'),
-        Some("位") => matches!(next, '于' | '於' | '置'),
-        Some("期") => matches!(next, '间' | '間' | '限' | '末'),
-        Some("米") => matches!(next, '粮' | '糧'),
         Some(u) if u.is_ascii() => next.is_ascii_alphanumeric(),
-        _ => false,
+        Some(u) => GLUED_UNIT_WORDS
+            .iter()
+            .any(|(unit, nexts)| *unit == u && nexts.contains(next)),
+        None => false,
     }
 }
 
@@ -425,79 +270,6 @@ fn is_delim(c: char) -> bool {
                 | '\t'
         )
 }
-
-/// Words that introduce a number rather than name what is counted (cut from the subject's end).
-const LEAD_INS: &[&str] = &[
-    "提高到",
-    "提高至",
-    "下降到",
-    "下降至",
-    "增长到",
-    "增加到",
-    "达到了",
-    "达到",
-    "達到",
-    "不低于",
-    "不低於",
-    "不少于",
-    "不少於",
-    "不超过",
-    "超过",
-    "超過",
-    "累计",
-    "累計",
-    "共计",
-    "共計",
-    "合计",
-    "合計",
-    "分别为",
-    "分別為",
-    "约为",
-    "約為",
-    "为",
-    "為",
-    "达",
-    "達",
-    "是",
-    "共",
-    "计",
-    "計",
-    "有",
-    "至",
-    "到",
-    "了",
-    "近",
-    "约",
-    "約",
-    "占",
-    "佔",
-    "的",
-    "每",
-];
-
-/// Words that open a clause without being part of what is counted (cut from the subject's start).
-const OPENERS: &[&str] = &[
-    "其中",
-    "全市共",
-    "全县共",
-    "全区共",
-    "全省共",
-    "全市",
-    "全县",
-    "全区",
-    "全省",
-    "累计",
-    "累計",
-    "共",
-    "已",
-    "并",
-    "並",
-    "还",
-    "還",
-    "今年",
-    "全年",
-    "目前",
-];
 
 /// The clause before byte offset `start` (not before `floor`), trimmed of lead-in and opener
 /// words; returns the subject and the byte offset where the raw span starts.
@@ -568,6 +340,19 @@ mod tests {
             .into_iter()
             .map(|f| (f.value, f.unit, f.approx))
             .collect()
+    }
+
+    #[test]
+    fn units_that_start_a_word_count_nothing() {
+        // 人民, 个体 (Traditional 個體 folds to it), 名单: the unit is the start of a word.
+        for text in [
+            "全县3800人民群众参与",
+            "新增2個體育項目",
+            "公布3名单位负责人",
+        ] {
+            assert!(figures(text).is_empty(), "{text}: {:?}", figures(text));
+        }
+        assert_eq!(figures("新增2个项目")[0].unit, "个");
     }
 
     #[test]

@@ -58,17 +58,20 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
     let drafts = split::articles(content);
     if drafts.iter().all(|d| d.main_text.trim().is_empty()) {
         // Still say what the page shows of itself (title, date, source, attached files).
-        let metadata = metadata::metadata(&html, input.url, &[]);
+        let metadata = metadata::metadata_of(&dom.page, input.url, &[], &[]);
         return Err(ExtractError::Empty(Box::new(EmptyPage {
             metadata,
             truncated,
             attachments,
         })));
     }
+    // The folded main texts travel beside the articles to metadata (nothing folds again).
+    let mut folded: Vec<Option<String>> = Vec::with_capacity(drafts.len());
     let mut articles: Vec<Article> = drafts
         .into_iter()
-        .map(|d| {
-            let mut figures = figures::figures(&d.main_text);
+        .map(|mut d| {
+            let mut figures = figures::figures_of(&d.main_text, d.folded());
+            folded.push(d.folded.take());
             if figures.len() > limits::MAX_FIGURES {
                 truncated.figures += (figures.len() - limits::MAX_FIGURES) as u64;
                 figures.truncate(limits::MAX_FIGURES);
@@ -83,7 +86,12 @@ pub fn extract(input: &Input<'_>, opts: &Options) -> Result<Report, ExtractError
             }
         })
         .collect();
-    let mut meta = metadata::metadata(&html, input.url, &articles);
+    let folded: Vec<&str> = articles
+        .iter()
+        .zip(&folded)
+        .map(|(a, f)| f.as_deref().unwrap_or(&a.main_text))
+        .collect();
+    let mut meta = metadata::metadata_of(&dom.page, input.url, &articles, &folded);
     meta.title = meta.title.map(limits::cap_title);
     if let [only] = articles.as_mut_slice() {
         if meta.title.is_some() {

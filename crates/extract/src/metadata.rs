@@ -1,7 +1,8 @@
 //! Page-level metadata: title, dates, issuing organization, region, document type,
 //! period, script. Reads the parsed document (head + visible text) and the articles.
 //!
-//! One walk over the DOM ([`Page::read`]) collects what the rules need (`<title>`, `<meta>`,
+//! One walk over the DOM collects what the rules need ([`PageReader`], run by the arena's own
+//! walk in `Dom::build`, or by [`Page::read`] for the public [`metadata`]: `<title>`, `<meta>`,
 //! `<h1>`/`<h2>`, JSON-LD dates, the visible text as lines); everything else works on strings:
 //! - [`title`]: `<h1>` that the `<title>` confirms, else og:title, else `<title>` minus the
 //!   site suffix; file extensions (`.docx`) and page numbers (`(2)`) removed.
@@ -16,9 +17,15 @@ mod kind;
 mod org;
 mod title;
 
+use std::borrow::Cow;
+
+use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node};
 
 use super::model::Article;
+use crate::rules::metadata::{
+    HEADER_ZONE_BYTES, LONG_PROBE_CHARS, PAGE_TEXT_MAX_BYTES, PROBE_CHARS,
+};
 
 /// Everything metadata extraction decides for a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,22 +43,39 @@ pub struct Metadata {
 /// Decides the page metadata. `doc` is the whole parsed page (chrome included: date and
 /// source lines usually sit in it), `articles` the extracted content.
 pub fn metadata(doc: &Html, url: Option<&str>, articles: &[Article]) -> Metadata {
-    let page = Page::read(doc);
-    let body = Body::new(articles);
+    decide(&Page::read(doc), &Body::new(articles), url)
+}
+
+/// [`metadata`] of a page the arena has read ([`Page`], collected by `Dom::build`) and of
+/// articles whose main texts come with their folded copies (`folded[i]` for `articles[i]`,
+/// as content extraction built them): no second walk, nothing folded again.
+pub(crate) fn metadata_of(
+    page: &Page,
+    url: Option<&str>,
+    articles: &[Article],
+    folded: &[&str],
+) -> Metadata {
+    decide(page, &Body::with_folded(articles, folded), url)
+}
+
+fn decide(page: &Page, body: &Body<'_>, url: Option<&str>) -> Metadata {
     let span = body.span_in(&page.text);
-    let title = title::choose(&page);
-    let script = kind::script(title.as_deref(), &body);
+    let title = title::choose(page);
+    // The title folded once for the rules (type words, periods, organizations).
+    let folded_title = title.as_deref().map(super::hant::fold);
+    let folded_title = folded_title.as_deref();
+    let titles = title.as_deref().zip(folded_title);
+    let script = kind::script(title.as_deref(), body);
     // Minguo (ROC) years (`112-03-05`, `112年度`) are read only on Traditional pages.
     let roc = script.as_deref() == Some("Hant");
-    let (published, published_time) =
-        date::published(&page, span, &body, title.as_deref(), url, roc)
-            .map_or((None, None), |d| (Some(d.date), d.time));
-    let source_org = org::source_org(&page, span, &body, title.as_deref());
-    let region = org::region(source_org.as_deref(), title.as_deref(), &body);
-    let doc_type = Some(kind::doc_type(title.as_deref(), &body).to_owned());
+    let (published, published_time) = date::published(page, span, body, title.as_deref(), url, roc)
+        .map_or((None, None), |d| (Some(d.date), d.time));
+    let source_org = org::source_org(page, span, body, titles);
+    let region = org::region(source_org.as_deref(), title.as_deref(), body);
+    let doc_type = Some(kind::doc_type(folded_title, body).to_owned());
     // A reporting period is a Chinese report's notion; foreign news titles carry years too.
     let period = if matches!(script.as_deref(), Some("Hans" | "Hant")) {
-        kind::period(title.as_deref(), &body, roc)
+        kind::period(folded_title, body, roc)
     } else {
         None
     };
@@ -67,13 +91,8 @@ pub fn metadata(doc: &Html, url: Option<&str>, articles: &[Article]) -> Metadata
     }
 }
 
-/// Upper bound of visible text collected from the page, in bytes. The labeled date and
-/// source lines sit near the article; 4 MB covers the largest pages the fetcher keeps
-/// (bodies are capped at 10 MB of HTML, most of it markup) while bounding memory.
-const PAGE_TEXT_MAX_BYTES: usize = 4 * 1024 * 1024;
-
 /// What the metadata rules read from the DOM, collected in one pass.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Page {
     /// Text of the first `<title>`.
     pub title_tag: Option<String>,
@@ -93,76 +112,14 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    /// Maximum headings kept (a page's own title is among its first few).
-    const MAX_HEADINGS: usize = 12;
-
-    fn read(doc: &Html) -> Page {
-        let mut page = Page::default();
-        let mut h1s = Vec::new();
-        let mut h2s = Vec::new();
+    /// Reads the parsed document in one walk (the public [`metadata`]; [`crate::extract`]
+    /// reads it during the arena's walk instead, see [`PageReader`]).
+    pub(crate) fn read(doc: &Html) -> Page {
+        let mut reader = PageReader::default();
         for node in doc.tree.root().descendants() {
-            match node.value() {
-                Node::Element(el) => match el.name() {
-                    "title" if page.title_tag.is_none() => {
-                        page.title_tag =
-                            Some(collapse_keep_gaps(&element_text(ElementRef::wrap(node))));
-                    }
-                    "meta" => {
-                        let key = el
-                            .attr("name")
-                            .or_else(|| el.attr("property"))
-                            .or_else(|| el.attr("itemprop"));
-                        if let (Some(k), Some(c)) = (key, el.attr("content")) {
-                            page.metas
-                                .push((k.trim().to_ascii_lowercase(), c.trim().to_owned()));
-                        }
-                    }
-                    "h1" if h1s.len() < Self::MAX_HEADINGS => {
-                        h1s.push(collapse(&element_text(ElementRef::wrap(node))))
-                    }
-                    "h2" if h2s.len() < Self::MAX_HEADINGS => {
-                        h2s.push(collapse(&element_text(ElementRef::wrap(node))))
-                    }
-                    "time" if page.time_attr.is_none() => {
-                        page.time_attr = el.attr("datetime").map(str::to_owned);
-                    }
-                    "script"
-                        if page.ld_date.is_none()
-                            && el.attr("type").is_some_and(|t| t.contains("ld+json")) =>
-                    {
-                        page.ld_date =
-                            date::ld_date_published(&element_text(ElementRef::wrap(node)));
-                    }
-                    _ => {}
-                },
-                Node::Text(t) => {
-                    let hidden = node
-                        .parent()
-                        .and_then(|p| p.value().as_element())
-                        .is_some_and(|p| {
-                            matches!(
-                                p.name(),
-                                "script" | "style" | "noscript" | "template" | "title" | "textarea"
-                            )
-                        });
-                    let s = t.trim();
-                    if !hidden && !s.is_empty() && page.text.len() + s.len() < PAGE_TEXT_MAX_BYTES {
-                        page.text.push_str(s);
-                        page.text.push('\n');
-                    }
-                }
-                _ => {}
-            }
+            reader.visit(node);
         }
-        page.headings = h1s
-            .into_iter()
-            .chain(h2s)
-            .filter(|h| !h.is_empty())
-            .collect();
-        if let std::borrow::Cow::Owned(f) = super::hant::fold(&page.text) {
-            page.folded = Some(f);
-        }
-        page
+        reader.finish()
     }
 
     /// The page text the rules match: folded to Simplified, same byte offsets as `text`.
@@ -178,6 +135,109 @@ impl Page {
                 .find(|(name, c)| name == k && !c.is_empty())
                 .map(|(_, c)| c.as_str())
         })
+    }
+}
+
+/// Collects a [`Page`] from the nodes of the parsed document, visited once each in document
+/// order: by [`Page::read`], or by the arena's walk (`Dom::build`) so that metadata does not
+/// walk the tree a second time.
+#[derive(Debug, Default)]
+pub(crate) struct PageReader {
+    page: Page,
+    h1s: Vec<String>,
+    h2s: Vec<String>,
+}
+
+impl PageReader {
+    /// Maximum headings kept (a page's own title is among its first few).
+    const MAX_HEADINGS: usize = 12;
+
+    /// Reads one node (any kind; only elements and text count).
+    pub fn visit(&mut self, node: NodeRef<'_, Node>) {
+        let page = &mut self.page;
+        match node.value() {
+            Node::Element(el) => match el.name() {
+                "title" if page.title_tag.is_none() => {
+                    page.title_tag =
+                        Some(collapse_keep_gaps(&element_text(ElementRef::wrap(node))));
+                }
+                "meta" => {
+                    let key = el
+                        .attr("name")
+                        .or_else(|| el.attr("property"))
+                        .or_else(|| el.attr("itemprop"));
+                    if let (Some(k), Some(c)) = (key, el.attr("content")) {
+                        page.metas
+                            .push((k.trim().to_ascii_lowercase(), c.trim().to_owned()));
+                    }
+                }
+                "h1" if self.h1s.len() < Self::MAX_HEADINGS => self
+                    .h1s
+                    .push(collapse(&element_text(ElementRef::wrap(node)))),
+                "h2" if self.h2s.len() < Self::MAX_HEADINGS => self
+                    .h2s
+                    .push(collapse(&element_text(ElementRef::wrap(node)))),
+                "time" if page.time_attr.is_none() => {
+                    page.time_attr = el.attr("datetime").map(str::to_owned);
+                }
+                "script"
+                    if page.ld_date.is_none()
+                        && el.attr("type").is_some_and(|t| t.contains("ld+json")) =>
+                {
+                    page.ld_date = date::ld_date_published(&element_text(ElementRef::wrap(node)));
+                }
+                _ => {}
+            },
+            Node::Text(t) => {
+                let t: &str = t;
+                match super::hant::fold(t) {
+                    Cow::Owned(f) => self.text(node, t, Some(&f)),
+                    Cow::Borrowed(_) => self.text(node, t, None),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reads text node `node` (its text `t`, and `folded`, its fold when that changes it).
+    pub fn text(&mut self, node: NodeRef<'_, Node>, t: &str, folded: Option<&str>) {
+        let hidden = node
+            .parent()
+            .and_then(|p| p.value().as_element())
+            .is_some_and(|p| {
+                matches!(
+                    p.name(),
+                    "script" | "style" | "noscript" | "template" | "title" | "textarea"
+                )
+            });
+        let s = t.trim();
+        let page = &mut self.page;
+        if hidden || s.is_empty() || page.text.len() + s.len() >= PAGE_TEXT_MAX_BYTES {
+            return;
+        }
+        let fs = folded.and_then(|f| crate::dom::folded_part(t, s, f));
+        if fs.is_some() && page.folded.is_none() {
+            page.folded = Some(page.text.clone());
+        }
+        page.text.push_str(s);
+        page.text.push('\n');
+        if let Some(f) = page.folded.as_mut() {
+            f.push_str(fs.unwrap_or(s));
+            f.push('\n');
+        }
+    }
+
+    /// The page read.
+    pub fn finish(self) -> Page {
+        let PageReader {
+            mut page, h1s, h2s, ..
+        } = self;
+        page.headings = h1s
+            .into_iter()
+            .chain(h2s)
+            .filter(|h| !h.is_empty())
+            .collect();
+        page
     }
 }
 
@@ -218,19 +278,45 @@ pub(crate) fn collapse_keep_gaps(s: &str) -> String {
 pub(crate) struct Body<'a> {
     /// Non-empty trimmed lines of all articles, in order.
     pub lines: Vec<&'a str>,
+    /// `lines[i]` folded to Simplified (same byte offsets): the rules match these.
+    pub folded: Vec<Cow<'a, str>>,
     /// Index in `lines` where the last article starts.
     pub last_article_start: usize,
 }
 
 impl<'a> Body<'a> {
+    /// The body of articles that come without folded copies (the public [`metadata`]):
+    /// each line is folded here.
     fn new(articles: &'a [Article]) -> Self {
+        let texts: Vec<&str> = articles.iter().map(|a| a.main_text.as_str()).collect();
         let mut body = Body::default();
-        for (i, a) in articles.iter().enumerate() {
+        for (i, text) in texts.iter().enumerate() {
+            if i + 1 == texts.len() {
+                body.last_article_start = body.lines.len();
+            }
+            for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                body.lines.push(l);
+                body.folded.push(super::hant::fold(l));
+            }
+        }
+        body
+    }
+
+    /// The body of articles with their folded main texts (`folded[i]` for `articles[i]`,
+    /// same byte offsets).
+    fn with_folded(articles: &'a [Article], folded: &[&'a str]) -> Self {
+        let mut body = Body::default();
+        for (i, (a, f)) in articles.iter().zip(folded).enumerate() {
             if i + 1 == articles.len() {
                 body.last_article_start = body.lines.len();
             }
-            body.lines
-                .extend(a.main_text.lines().map(str::trim).filter(|l| !l.is_empty()));
+            for (l, fl) in a.main_text.lines().zip(f.lines()) {
+                let (l, fl) = (l.trim(), fl.trim());
+                if !l.is_empty() {
+                    body.lines.push(l);
+                    body.folded.push(Cow::Borrowed(fl));
+                }
+            }
         }
         body
     }
@@ -263,29 +349,31 @@ impl<'a> Body<'a> {
 
     /// The first `max_chars` characters of the content, lines joined by `\n`.
     pub fn head(&self, max_chars: usize) -> String {
-        let mut s = String::new();
-        let mut n = 0;
-        for l in &self.lines {
-            for c in l.chars() {
-                if n >= max_chars {
-                    return s;
-                }
-                s.push(c);
-                n += 1;
-            }
-            s.push('\n');
-        }
-        s
+        head_of(self.lines.iter().copied(), max_chars)
+    }
+
+    /// [`Body::head`] of the folded lines.
+    pub fn folded_head(&self, max_chars: usize) -> String {
+        head_of(self.folded.iter().map(|l| &**l), max_chars)
     }
 }
 
-/// Characters in a probe used to locate content lines in the page text.
-const PROBE_CHARS: usize = 12;
-
-/// Bytes at the start of the content where a labeled date or source still counts as the
-/// page's own (an info box such as 索引号/发布机构/发文日期 that the content extractor kept);
-/// 300 bytes is about two table rows of such a box. Labels deeper in the report are its text.
-pub(crate) const HEADER_ZONE_BYTES: usize = 300;
+/// The first `max_chars` characters of `lines`, joined by `\n`.
+fn head_of<'l>(lines: impl Iterator<Item = &'l str>, max_chars: usize) -> String {
+    let mut s = String::new();
+    let mut n = 0;
+    for l in lines {
+        for c in l.chars() {
+            if n >= max_chars {
+                return s;
+            }
+            s.push(c);
+            n += 1;
+        }
+        s.push('\n');
+    }
+    s
+}
 
 /// Whether a label found at byte `pos` of the page text may be used: outside the content
 /// span on the first pass, in the content's header zone on the second.
@@ -297,9 +385,6 @@ pub(crate) fn label_allowed(pos: usize, span: Option<(usize, usize)>, header_zon
         !inside
     }
 }
-
-/// Characters in the long probe (the opening of the first line, spaces included).
-const LONG_PROBE_CHARS: usize = 40;
 
 /// The first [`LONG_PROBE_CHARS`] characters of `line`, if it is that long.
 fn long_probe(line: &str) -> Option<&str> {

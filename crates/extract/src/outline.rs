@@ -12,37 +12,8 @@
 //! - The heading runs to the first `。` `:` `：` `;` `；` `?` `？` `!` `！`, or up to an
 //!   inline `一是` (headings often run straight into their first point), trailing commas cut.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::model::OutlineItem;
-
-/// How many whitespace-preceded level-1/2 markers make a line "running text" (several
-/// paragraphs glued with spaces). Calibrated: a normal paragraph never carries two of
-/// them after spaces in the dev corpus; the flattened doc-share previews carry 15+.
-const RUNNING_TEXT_MIN_MARKERS: usize = 2;
-
-/// A heading marker at the very start of a paragraph. Groups: 1 = 一、 2 = （一） 3 = 1. 4 = （1）.
-static MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(concat!(
-        r"^(?:(?P<l1>[一二三四五六七八九十]{1,3}、)",
-        r"|(?P<l2>[（(〔【][一二三四五六七八九十]{1,3}[)）〕】])",
-        r"|(?P<l3>[0-9０-９]{1,2}[、．.])",
-        r"|(?P<l4>[（(][0-9０-９]{1,2}[)）]))",
-    ))
-});
-
-/// Level-1/2 markers right after whitespace: the sign of paragraphs glued into one line.
-static GLUED_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(r"\s+(?:[一二三四五六七八九十]{1,3}、|[（(〔【][一二三四五六七八九十]{1,3}[)）〕】])")
-});
-
-/// Compiles a literal pattern. `None` only if the literal is invalid, which the unit test
-/// `patterns_compile` rules out; a `None` rule simply never matches.
-fn compile(pattern: &str) -> Option<Regex> {
-    Regex::new(pattern).ok()
-}
+use crate::rules::outline::{GLUED_MARKER, MARKER, RUNNING_TEXT_MIN_MARKERS};
 
 /// Characters that end a heading.
 fn ends_heading(c: char) -> bool {

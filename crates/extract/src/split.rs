@@ -15,7 +15,17 @@ use super::rules;
 pub struct Draft {
     pub title: Option<String>,
     pub main_text: String,
+    /// `main_text` folded to Simplified, when that changes it (joined from the lines'
+    /// folded texts: nothing is folded again).
+    pub folded: Option<String>,
     pub tables: Vec<Vec<Vec<String>>>,
+}
+
+impl Draft {
+    /// The main text the rules match: folded, same byte offsets as `main_text`.
+    pub fn folded(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.main_text)
+    }
 }
 
 /// Splits the content into articles at 篇N headings (needs at least two of them).
@@ -52,18 +62,28 @@ fn is_pian_heading(l: &Line) -> bool {
         return false;
     }
     // Rules are Simplified: match the folded copy (`範文三`, `第二篇`).
-    let text = super::hant::fold(&l.text);
-    rules::PIAN_WORDS.iter().any(|w| text.contains(w)) && rules::PIAN_HEADING.is_match(&text)
+    let text = l.folded();
+    rules::PIAN_WORDS.iter().any(|w| text.contains(w)) && rules::PIAN_HEADING.is_match(text)
 }
 
 fn draft(title: Option<String>, lines: &[Line], tables: &[Vec<Vec<String>>]) -> Draft {
     let mut main_text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    let mut folded = lines
+        .iter()
+        .any(|l| l.folded.is_some())
+        .then(|| String::with_capacity(main_text.capacity()));
     let mut used: Vec<usize> = Vec::new();
     for l in lines {
         if !main_text.is_empty() {
             main_text.push('\n');
+            if let Some(f) = folded.as_mut() {
+                f.push('\n');
+            }
         }
         main_text.push_str(&l.text);
+        if let Some(f) = folded.as_mut() {
+            f.push_str(l.folded());
+        }
         if let Some(t) = l.table {
             if !used.contains(&t) {
                 used.push(t);
@@ -73,6 +93,7 @@ fn draft(title: Option<String>, lines: &[Line], tables: &[Vec<Vec<String>>]) -> 
     Draft {
         title,
         main_text,
+        folded,
         tables: used
             .into_iter()
             .filter_map(|t| tables.get(t).cloned())
@@ -104,8 +125,7 @@ pub fn pagination(dom: &Dom<'_>, url: Option<&str>) -> Option<Pagination> {
                     continue;
                 }
                 // Rules are Simplified: `下一頁`, `共3頁` match folded.
-                let folded = super::hant::fold(t);
-                let t = &*folded;
+                let t = dom.folded(i, t).unwrap_or(t);
                 if i < link_end {
                     let usable = href.filter(|h| {
                         let h = h.trim();

@@ -21,7 +21,7 @@
 //! One page stitches to itself, with `pages` set.
 
 use super::model::{Article, Attachment, PageRef, Report};
-use super::{dom, figures, limits, outline};
+use super::{dom, figures, hant, limits, outline};
 
 /// Lines of a page compared with the end of the previous page (a site repeats a
 /// paragraph or a few, not a whole long page; bounds the quadratic comparison).
@@ -173,7 +173,8 @@ impl Part {
                 .or(starts.first())
                 .map(|&(_, p)| p)
         };
-        let mut figures: Vec<_> = figures::figures_at(&main_text)
+        // The stitched text is new text: folded here, once.
+        let mut figures: Vec<_> = figures::figures_at(&main_text, &hant::fold(&main_text))
             .into_iter()
             .map(|(at, mut f)| {
                 f.page = page_at(at);

@@ -22,7 +22,7 @@
 
 use super::content::{link_heavy, Block};
 use super::dom::{roll_up, Dom, Kind, Tag};
-use super::{hant, rules};
+use super::rules;
 
 /// A detected thread.
 #[derive(Debug, Clone, Default)]
@@ -40,9 +40,10 @@ impl Thread {
     }
 }
 
-/// Per-post chrome by text (see [`rules::FORUM_LINE`]).
-pub fn forum_line(text: &str, weight: u32) -> bool {
-    weight <= rules::FORUM_LINE_MAX && rules::FORUM_LINE.is_match(&hant::fold(text))
+/// Per-post chrome by text (see [`rules::FORUM_LINE`]); `folded` is the folded line
+/// ([`Block::folded`]).
+pub fn forum_line(folded: &str, weight: u32) -> bool {
+    weight <= rules::FORUM_LINE_MAX && rules::FORUM_LINE.is_match(folded)
 }
 
 /// The comparable shape of one element.
@@ -176,7 +177,7 @@ fn marks(blocks: &[Block]) -> Vec<(bool, bool)> {
         .iter()
         .map(|b| {
             (
-                forum_line(&b.text, b.weight),
+                forum_line(b.folded(), b.weight),
                 b.weight <= rules::FORUM_LINE_MAX && rules::FORUM_DATETIME.is_match(&b.text),
             )
         })

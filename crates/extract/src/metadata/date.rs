@@ -19,11 +19,14 @@
 //! (`09:12`, `T15:36:00`, `15时36分`). Placeholders (`20xx年`, `XX年`, `**年`) are not digits,
 //! so they never match. Out-of-range parts (month 13, year 1850) are rejected.
 
-use std::sync::LazyLock;
-
-use regex::{Captures, Regex};
+use regex::Captures;
 
 use super::{Body, Page};
+use crate::rules::metadata::{
+    ANY_DATE, BEFORE_CONTENT_BYTES, BYLINE_MAX_BYTES, BYLINE_NEAR_BYTES, DATE_LINE,
+    DATE_LINE_MAX_CHARS, DATE_LINE_TAIL, DATE_METAS, HEADLINE_PROBE_CHARS, LABELED, LD_DATE,
+    ROC_OFFSET, ROC_YEAR_MAX, URL_DATE, YEAR_MAX, YEAR_MIN,
+};
 
 /// A date with an optional time, formatted for the extract JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,95 +36,6 @@ pub(crate) struct Published {
     /// `YYYY-MM-DDTHH:MM:SS+08:00` when the source gives a time.
     pub time: Option<String>,
 }
-
-/// Earliest and latest accepted years (reports from before 1949 are not on the web as
-/// such; 2100 leaves room while rejecting typos and IDs).
-const YEAR_MIN: u32 = 1949;
-const YEAR_MAX: u32 = 2100;
-
-/// How many trailing content lines may hold the document's own date line.
-const DATE_LINE_TAIL: usize = 5;
-
-/// Longest document date line, in characters (a signature plus a date).
-const DATE_LINE_MAX_CHARS: usize = 40;
-
-/// Arabic-digit date with optional time. Groups y, m, d, H, M, S.
-const DATE: &str = concat!(
-    r"(?P<y>[0-9０-９]{4})\s*[-/.．年]\s*(?P<m>[0-9０-９]{1,2})\s*[-/.．月]\s*(?P<d>[0-9０-９]{1,2})(?:\s*[日号])?",
-    r"(?:\s*T?\s*(?P<H>[0-9０-９]{1,2})\s*[:：时時]\s*(?P<M>[0-9０-９]{2})(?:\s*[:：分]\s*(?P<S>[0-9０-９]{2}))?)?",
-);
-
-/// Chinese-numeral date. Groups cy, cm, cd.
-const CN_DATE: &str = r"(?P<cy>[〇○零oO0一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,3})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日";
-
-/// Minguo (ROC) date: year + 1911 (`民國112年3月5日`, `112-03-05`, `112/3/5`, `112.03.05`).
-/// Groups mg (the 民國 prefix), ry, rm, rd. Only after a date label or as a whole date line,
-/// and only on Traditional pages unless 民國 is written (see [`from_caps`]).
-const ROC_DATE: &str = r"(?P<mg>民國\s*)?(?P<ry>[0-9０-９]{2,3})\s*[-/.．年]\s*(?P<rm>[0-9０-９]{1,2})\s*[-/.．月]\s*(?P<rd>[0-9０-９]{1,2})(?:\s*日)?";
-
-/// Largest Minguo year read (2061).
-const ROC_YEAR_MAX: u32 = 150;
-/// Minguo year 1 is 1912.
-const ROC_OFFSET: u32 = 1911;
-
-/// Compiles a date pattern folded like the text it matches (`hant::fold`).
-fn folded_re(pattern: &str) -> Option<Regex> {
-    Regex::new(&crate::hant::fold(pattern)).ok()
-}
-
-/// Labels of a publication date line.
-const LABELS: &str = concat!(
-    r"发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|发表日期|發表日期|更新时间|更新時間|更新日期|",
-    r"成文日期|印发日期|公开日期|公開日期|上传时间|上傳時間|上传日期|上傳日期|发文日期|发稿时间|",
-    r"录入时间|刊发时间|上线时间|发稿日期|出版日期|公布日期|签发日期|",
-    r"发布于|發佈於|发布於|发表于|發表於|发布|发表|日期|时间|時間|Published|Posted|Date"
-);
-
-static LABELED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    folded_re(&format!(
-        r"(?m)(?:^|[^\p{{Han}}])(?:{LABELS})\s*[:：]?\s*(?:{DATE}|{CN_DATE}|{ROC_DATE})"
-    ))
-});
-
-static ANY_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(&format!("(?:{DATE}|{CN_DATE})")).ok());
-
-/// A whole short line that is a date, optionally after a signature: `某某局 2023年5月6日`,
-/// `（二〇一九年七月五日）`.
-static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    folded_re(&format!(
-        r"^[^,，。;；:：]{{0,30}}?[\s(（]*(?:{DATE}|{CN_DATE}|{ROC_DATE})[\s)）]*$"
-    ))
-});
-
-static LD_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"(?P<v>[^"]{6,40})""#).ok());
-
-/// `<meta>` keys holding a publication date, most specific first.
-const DATE_METAS: &[&str] = &[
-    "article:published_time",
-    "og:published_time",
-    "published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publishtime",
-    "pubtime",
-    "firstpublishedtime",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "citation_publication_date",
-    "citation_date",
-    "parsely-pub-date",
-    "sailthru.date",
-    "article.published",
-    "date",
-];
 
 /// Decides the publication date (see the module doc). `span` is the content's byte range in
 /// `page.text`; labeled dates inside it belong to the report, not to the page.
@@ -171,10 +85,6 @@ pub(crate) fn published(
     document_date_line(body, roc)
 }
 
-/// Bytes before the content searched for an unlabeled date (an info line between a
-/// headline that differs from the page title and the body; ~130 CJK characters).
-const BEFORE_CONTENT_BYTES: usize = 400;
-
 /// The last date right before the content: the byline of a page whose headline was not
 /// recognised (it differs from `<title>`). Dates further up (sidebars, tickers) are not read.
 fn just_before_content(page: &Page, span: Option<(usize, usize)>) -> Option<Published> {
@@ -190,17 +100,6 @@ fn just_before_content(page: &Page, span: Option<(usize, usize)>) -> Option<Publ
         .filter_map(|c| from_caps(&c, false))
         .last()
 }
-
-/// A date in a URL's path or query: `/2024/0517/`, `/20240520/`, `t20240520_123.html`,
-/// `/2024-05-17/`, `/2024/5/17/`. The host is skipped (a domain holds no date); a year
-/// outside 1990..=2099 or an impossible day is no date.
-static URL_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?:^|[^0-9])(?P<y>(?:199|20[0-9])[0-9])(?:[-_/]?)(?P<m>0[1-9]|1[0-2])(?:[-_/]?)(?P<d>0[1-9]|[12][0-9]|3[01])(?:[^0-9]|$)",
-        r"|/(?P<y2>(?:199|20[0-9])[0-9])/(?P<m2>[1-9]|1[0-2])/(?P<d2>[1-9]|[12][0-9]|3[01])/",
-    ))
-    .ok()
-});
 
 /// The publication date a page's URL shows (a fallback: CMSs file pages by day).
 fn from_url(url: &str) -> Option<Published> {
@@ -218,13 +117,6 @@ fn from_url(url: &str) -> Option<Published> {
         time: None,
     })
 }
-
-/// Bytes after the headline searched for an unlabeled date (the byline sits right under it:
-/// `2023-09-02 08:15　来源：…`; 600 bytes is about 200 CJK characters).
-const BYLINE_MAX_BYTES: usize = 600;
-
-/// Characters of the title used to find the headline in the page text.
-const HEADLINE_PROBE_CHARS: usize = 12;
 
 /// An unlabeled date between the headline and the content (a news byline).
 fn near_headline(
@@ -263,10 +155,6 @@ fn near_headline(
     })
 }
 
-/// Bytes after a headline searched when the content span is unknown (headline, author,
-/// date: a short byline).
-const BYLINE_NEAR_BYTES: usize = 240;
-
 /// `text[start..end]`, `end` clamped to the text and moved back to a char boundary.
 fn window(text: &str, start: usize, end: usize) -> &str {
     let mut end = end.min(text.len());
@@ -279,13 +167,12 @@ fn window(text: &str, start: usize, end: usize) -> &str {
 /// The document's own date line among the last lines of the last article.
 fn document_date_line(body: &Body<'_>, roc: bool) -> Option<Published> {
     let re = DATE_LINE.as_ref()?;
-    let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
-    for line in tail.iter().rev().take(DATE_LINE_TAIL) {
+    let from = body.last_article_start.min(body.lines.len());
+    for line in body.folded.iter().skip(from).rev().take(DATE_LINE_TAIL) {
         if line.chars().count() > DATE_LINE_MAX_CHARS {
             continue;
         }
-        let line = crate::hant::fold(line);
-        if let Some(p) = re.captures(&line).and_then(|c| from_caps(&c, roc)) {
+        if let Some(p) = re.captures(line).and_then(|c| from_caps(&c, roc)) {
             return Some(p);
         }
     }

@@ -16,120 +16,23 @@
 //! organization the title's opening place is used.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::{Body, Page};
+use crate::dom::folded_part;
 use crate::hant::fold;
-
-/// Endings of organization names, longest alternatives first (leftmost-first regex order).
-const ORG_SUFFIX: &str = concat!(
-    "委员会|委員會|联合会|聯合會|办公室|辦公室|人民政府|政府|卫生院|衛生院|医院|醫院|中心|",
-    "协会|協會|学会|學會|集团|集團|公司|学校|學校|大学|大學|中学|中學|小学|小學|幼儿园|幼兒園|",
-    "党委|黨委|党组|黨組|支部|工会|工會|妇联|婦聯|团委|團委|",
-    "局|委|厅|廳|院|所|处|處|科|站|队|隊|馆|館|署|部"
-);
-
-/// Characters an organization name is made of: Han, placeholders (`*`, `x`), roman numerals
-/// (seen in project names such as 卫生Ⅷ项目), and brackets.
-const ORG_CHARS: &str = r"[\p{Han}*＊xX×\u{2160}-\u{217F}（）()]";
-
-/// Labels of the issuing-organization line.
-const ORG_LABELS: &str = concat!(
-    "信息来源|信息來源|文章来源|文章來源|稿件来源|来源单位|來源單位|发布机构|發布機構|发文单位|發文單位|",
-    "发文机关|發文機關|发布单位|發布單位|发布部门|發布部門|供稿单位|供稿|",
-    // Any two-character qualifier before 来源 (资料來源, 新闻来源, 消息来源…).
-    r"\p{Han}{2}(?:来源|來源)|来源|來源"
-);
-
-/// Field labels that may follow the organization on the same line.
-const NEXT_FIELDS: &[&str] = &[
-    "作者", "发布", "發布", "时间", "時間", "日期", "浏览", "瀏覽", "点击", "點擊", "阅读", "閱讀",
-    "编辑", "編輯", "字号", "字號", "责任", "責任", "访问", "訪問", "次数",
-];
-
-/// Values of a 来源 line that name no issuing organization.
-const GENERIC_SOURCES: &[&str] = &[
-    "网络",
-    "網絡",
-    "網路",
-    "网友",
-    "網友",
-    "本站",
-    "原创",
-    "原創",
-    "互联网",
-    "互聯網",
-    "转载",
-    "轉載",
-    "佚名",
-    "未知",
-    "投稿",
-    "整理",
-    "admin",
-    "http",
-    "www",
-    ".com",
-    ".cn",
-];
-
-/// Longest organization name accepted, in characters.
-const ORG_MAX_CHARS: usize = 40;
-
-/// How many trailing content lines may hold the signature.
-const SIGNATURE_TAIL: usize = 6;
-
-/// Longest signature line, in characters (organization plus date).
-const SIGNATURE_MAX_CHARS: usize = 40;
-
-static LABELED_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    // Folded like the page text it matches (`發布單位` → 发布单位).
-    folded_re(&format!(
-        r"(?m)(?:^|[^\p{{Han}}])(?:{ORG_LABELS})\s*[:：]\s*(?P<v>[^\s|｜/,，;；]{{2,60}})"
-    ))
-});
-
-/// `<org><year>年…` or `<org><doc-type word>…` at the start of a heading; or
-/// `<year>年<org>…` (the year first).
-static HEAD_ORG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    folded_re(&format!(
-        concat!(
-            r"^(?:(?P<a>{c}{{2,30}}?(?:{s}))\s*(?:[0-9０-９xX*＊]{{2,4}}|[〇○零一二三四五六七八九]{{4}}|上半|下半|全|本)\s*年",
-            r"|(?P<b>{c}{{2,30}}?(?:{s}))(?:工作|总结|總結|计划|計劃|报告|報告|事迹|事蹟|先进|先進|规划|規劃|要点|要點)",
-            r"|[0-9０-９]{{4}}\s*年度?\s*(?P<c>{c}{{2,15}}?(?:{s})))"
-        ),
-        c = ORG_CHARS,
-        s = ORG_SUFFIX
-    ))
-});
-
-/// A line that is only an organization name (a signature).
-static SIGNATURE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| folded_re(&format!(r"^(?P<org>{ORG_CHARS}{{3,30}}(?:{ORG_SUFFIX}))$")));
-
-/// Compiles a pattern folded to Simplified (`hant::fold`): it runs on folded copies of the
-/// text, and values are cut from the original at the same byte offsets.
-fn folded_re(pattern: &str) -> Option<Regex> {
-    Regex::new(&fold(pattern)).ok()
-}
-
-/// A leading place segment: name + administrative level.
-static PLACE_SEG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}*＊xX×]{0,10}?(?:特别行政区|特別行政區|自治区|自治區|自治州|自治县|自治縣|自治旗|省|市|县|縣|区|區|州|盟|旗|镇|鎮|乡|鄉|街道)").ok()
-});
-
-/// A trailing date on a signature line (removed before matching the organization).
-static TRAILING_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"[\s(（]*(?:[0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2}\s*日?|[〇○零一二三四五六七八九]{4}\s*年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[\s)）]*$").ok()
-});
+use crate::rules::metadata::{
+    GENERIC_PLACES, GENERIC_SOURCES, HEAD_ORG, LABELED_ORG, NEXT_FIELDS, NOT_BARE_FOLLOW,
+    NOT_PLACE_ENDINGS, NOT_PLACE_OPENINGS, ORG_MAX_CHARS, PLACE_NAME_MAX, PLACE_SCAN_CHARS,
+    PLACE_SEG, SIGNATURE, SIGNATURE_MAX_CHARS, SIGNATURE_TAIL, TRAILING_DATE,
+};
 
 /// Decides the issuing organization (see the module doc).
+/// `title`: the page title and its folded copy.
 pub(crate) fn source_org(
     page: &Page,
     span: Option<(usize, usize)>,
     body: &Body<'_>,
-    title: Option<&str>,
+    title: Option<(&str, &str)>,
 ) -> Option<String> {
     if let Some(re) = LABELED_ORG.as_ref() {
         for header_zone in [false, true] {
@@ -141,10 +44,12 @@ pub(crate) fn source_org(
                     continue;
                 }
                 // The page's own characters at the folded match's offsets.
-                let Some(v) = page.text.get(v.range()) else {
+                let (Some(orig), Some(folded)) =
+                    (page.text.get(v.range()), page.match_text().get(v.range()))
+                else {
                     continue;
                 };
-                if let Some(org) = clean_source(v) {
+                if let Some(org) = clean_source(orig, folded) {
                     return Some(org);
                 }
             }
@@ -152,31 +57,37 @@ pub(crate) fn source_org(
     }
     if let Some(org) = page
         .meta(&["contentsource", "source"])
-        .and_then(clean_source)
+        .and_then(|v| clean_source(v, &fold(v)))
     {
         return Some(org);
     }
     if let Some(org) = signature(body) {
         return Some(org);
     }
-    let first_line = body.lines.first().copied();
+    let first_line = body.lines.first().copied().zip(body.folded.first());
+    if let Some(org) = first_line.and_then(|(l, f)| heading_org(l, f)) {
+        return Some(org);
+    }
+    // An attribute, not content text: folded here.
     let description = page.meta(&["description", "og:description"]);
-    [first_line, description, title]
-        .into_iter()
-        .flatten()
-        .find_map(heading_org)
+    if let Some(org) = description.and_then(|d| heading_org(d, &fold(d))) {
+        return Some(org);
+    }
+    title.and_then(|(t, f)| heading_org(t, f))
 }
 
 /// A 来源 value cut at the next field label, or `None` when it names no organization.
-fn clean_source(v: &str) -> Option<String> {
-    let mut v = v.trim();
+/// `folded` is `whole` folded (same byte offsets): labels are found in it.
+fn clean_source(whole: &str, folded: &str) -> Option<String> {
+    let folded_part = |v: &str| folded_part(whole, v, folded).unwrap_or(v).to_owned();
+    let mut v = whole.trim();
     // `谢家集区卫健委【打印】`, `某局[关闭]`: page tools glued to the value.
     if let Some(i) = v.find(['【', '[', '〖']) {
         v = &v[..i];
     }
     for f in NEXT_FIELDS {
         // Found in the folded copy (`點閱次數`), cut at the same offset in `v`.
-        if let Some(i) = fold(v).find(&*fold(f)) {
+        if let Some(i) = folded_part(v).find(f) {
             v = &v[..i];
         }
     }
@@ -187,7 +98,7 @@ fn clean_source(v: &str) -> Option<String> {
         // `发布机构：` with an empty value runs into the next label (`索引号：…`).
         return None;
     }
-    let lower = fold(v).to_lowercase();
+    let lower = folded_part(v).to_lowercase();
     let han = v.chars().filter(|c| is_han(*c)).count();
     let generic =
         GENERIC_SOURCES.iter().any(|g| lower.contains(g)) || v.ends_with('网') || v.ends_with('網');
@@ -202,25 +113,28 @@ fn is_han(c: char) -> bool {
 fn signature(body: &Body<'_>) -> Option<String> {
     let sig = SIGNATURE.as_ref()?;
     let date = TRAILING_DATE.as_ref()?;
-    let tail = &body.lines[body.last_article_start.min(body.lines.len())..];
-    for line in tail.iter().rev().take(SIGNATURE_TAIL) {
+    let from = body.last_article_start.min(body.lines.len());
+    let tail = body.lines.iter().zip(&body.folded).skip(from);
+    for (line, folded) in tail.rev().take(SIGNATURE_TAIL) {
         if line.chars().count() > SIGNATURE_MAX_CHARS {
             continue;
         }
         let without_date = date.find(line).map_or(*line, |m| &line[..m.start()]);
         let name = without_date.trim();
-        if let Some(m) = sig.captures(&fold(name)).and_then(|c| c.name("org")) {
+        let folded_name = folded_part(line, name, folded).unwrap_or(name);
+        if let Some(m) = sig.captures(folded_name).and_then(|c| c.name("org")) {
             return name.get(m.range()).map(str::to_owned);
         }
     }
     None
 }
 
-/// The organization opening a heading-like line (`<org><year>年<type>`, `<year>年<org>…`).
-fn heading_org(line: &str) -> Option<String> {
+/// The organization opening a heading-like line (`<org><year>年<type>`, `<year>年<org>…`);
+/// `folded` is the line folded.
+fn heading_org(line: &str, folded: &str) -> Option<String> {
     let line = line.trim();
-    let folded = fold(line);
-    let caps = HEAD_ORG.as_ref()?.captures(&folded)?;
+    let folded = folded.trim();
+    let caps = HEAD_ORG.as_ref()?.captures(folded)?;
     let m = caps
         .name("a")
         .or_else(|| caps.name("b"))
@@ -241,15 +155,6 @@ enum Place {
     /// No place at all.
     None,
 }
-
-/// Level words that look like places but are generic (`社区`, `辖区`…).
-const GENERIC_PLACES: &[&str] = &[
-    "社区", "社區", "辖区", "轄區", "城区", "城區", "园区", "園區", "片区", "片區", "景区", "景區",
-    "市区", "市區", "县区", "縣區", "郊区", "郊區", "山区", "山區", "灾区", "災區", "小区", "小區",
-    "街区", "街區", "地区", "地區", "全市", "全县", "全縣", "全区", "全區", "全省", "本市", "本县",
-    "本區", "本区", "我市", "我县", "我縣", "我区", "我區", "城市", "都市", "超市", "上市", "城乡",
-    "城鄉",
-];
 
 /// Characters that mark an organization word, not a place name.
 fn is_org_char(c: char) -> bool {
@@ -276,10 +181,6 @@ fn is_org_char(c: char) -> bool {
 fn is_placeholder(s: &str) -> bool {
     s.contains(['x', 'X', '×', '*', '＊']) || s.contains("某")
 }
-
-/// Characters that make a lone level character an ordinary word (`市场`, `县级`, `区域`,
-/// `市民`, `市直`, `省内`).
-const NOT_BARE_FOLLOW: &str = "场場域级級直属屬内內外民";
 
 /// Reads the place segments opening `s`.
 fn place_of(s: &str) -> Place {
@@ -342,21 +243,6 @@ pub(crate) fn region(org: Option<&str>, title: Option<&str>, body: &Body<'_>) ->
     }
 }
 
-/// Characters of content text scanned for place names (the start of a report names its
-/// place; 200k characters keep the 1 MB page cheap).
-const PLACE_SCAN_CHARS: usize = 200_000;
-
-/// Longest place name looked for before the level character, in characters.
-const PLACE_NAME_MAX: usize = 6;
-
-/// Characters that end a generic word or a verb before a level (`社区`, `全市`, `我县`,
-/// `做好区…`): no place name ends in them.
-const NOT_PLACE_ENDINGS: &str = "社辖轄城园園片景市县縣省区區乡鄉镇鎮全我本该該各每两兩三老郊山灾災校小街地新好的个個此其分入出进進";
-
-/// Function words and verbs that cannot open a place name.
-const NOT_PLACE_OPENINGS: &str =
-    "在于於和与與及对對向为為是将將把从從到由了的等做抓让讓使给給其此各每";
-
 fn generic_before_level(c: char) -> bool {
     NOT_PLACE_ENDINGS.contains(c)
 }
@@ -414,6 +300,14 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    fn heading(line: &str) -> Option<String> {
+        heading_org(line, &fold(line))
+    }
+
+    fn clean(v: &str) -> Option<String> {
+        clean_source(v, &fold(v))
+    }
+
     #[test]
     fn patterns_compile() {
         assert!(LABELED_ORG.is_some() && HEAD_ORG.is_some() && SIGNATURE.is_some());
@@ -423,37 +317,34 @@ mod tests {
     #[test]
     fn heading_shapes() {
         assert_eq!(
-            heading_org("区卫生健康委2023年工作总结与2024年工作谋划").as_deref(),
+            heading("区卫生健康委2023年工作总结与2024年工作谋划").as_deref(),
             Some("区卫生健康委")
         );
         assert_eq!(
-            heading_org("某某自治县卫生Ⅷ项目办公室XX年工作总结").as_deref(),
+            heading("某某自治县卫生Ⅷ项目办公室XX年工作总结").as_deref(),
             Some("某某自治县卫生Ⅷ项目办公室")
         );
         assert_eq!(
-            heading_org("2023年卫生局行风建设上半年工作小结").as_deref(),
+            heading("2023年卫生局行风建设上半年工作小结").as_deref(),
             Some("卫生局")
         );
-        assert_eq!(
-            heading_org("**市衛生局先進事蹟").as_deref(),
-            Some("**市衛生局")
-        );
-        assert_eq!(heading_org("2023卫计办工作计划6篇"), None);
-        assert_eq!(heading_org("今年以来,我局认真落实各项工作。"), None);
+        assert_eq!(heading("**市衛生局先進事蹟").as_deref(), Some("**市衛生局"));
+        assert_eq!(heading("2023卫计办工作计划6篇"), None);
+        assert_eq!(heading("今年以来,我局认真落实各项工作。"), None);
     }
 
     #[test]
     fn sources() {
         assert_eq!(
-            clean_source("长宁县卫生健康局作者:张三").as_deref(),
+            clean("长宁县卫生健康局作者:张三").as_deref(),
             Some("长宁县卫生健康局")
         );
-        assert_eq!(clean_source("網絡"), None);
-        assert_eq!(clean_source("某某范文网"), None);
-        assert_eq!(clean_source("本站原创"), None);
-        assert_eq!(clean_source("索引号：11450000"), None);
+        assert_eq!(clean("網絡"), None);
+        assert_eq!(clean("某某范文网"), None);
+        assert_eq!(clean("本站原创"), None);
+        assert_eq!(clean("索引号：11450000"), None);
         assert_eq!(
-            clean_source("谢家集区卫健委【打印】").as_deref(),
+            clean("谢家集区卫健委【打印】").as_deref(),
             Some("谢家集区卫健委")
         );
     }

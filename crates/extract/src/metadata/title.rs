@@ -14,35 +14,11 @@
 //! Cleaning removes a file extension (`.docx`, `.pdf`…), a trailing page number (`(2)`) and a
 //! trailing bracketed tag (`【自行车吧】`, `【转载】`).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{collapse, Page};
-
-/// Title meta keys, most specific first.
-const TITLE_METAS: &[&str] = &[
-    "og:title",
-    "articletitle",
-    "twitter:title",
-    "headline",
-    "title",
-];
-
-/// Shortest first segment of a `<title>` accepted as the title, in characters: shorter
-/// leading segments are breadcrumbs or abbreviations (`首页`), so the longest segment is used.
-const MIN_TITLE_SEGMENT_CHARS: usize = 4;
-
-static EXTENSION: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\.(?:docx?|pdf|txt|wps|pptx?|xlsx?|rtf|caj)\s*$").ok());
-
-/// A short bracketed tag after a title: a board or column name (`【自行车吧】`), a label
-/// (`【转载】`, `【图】`). Cut only when at least [`MIN_TITLE_SEGMENT_CHARS`] characters stay.
-static TRAILING_TAG: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\s*[【\[〖][^【】\[\]〖〗]{1,12}[】\]〗]\s*$").ok());
-
-static PAGE_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\s*[(（]\s*(?:第\s*)?[0-9]{1,3}\s*(?:页|頁)?\s*[)）]\s*$").ok());
+use crate::rules::metadata::{
+    EXTENSION, MIN_TITLE_SEGMENT_CHARS, ORG_ENDINGS, PAGE_NUMBER, SITE_ENDINGS, TITLE_METAS,
+    TRAILING_TAG,
+};
 
 /// Chooses the title (see the module doc), whitespace collapsed.
 pub(crate) fn choose(page: &Page) -> Option<String> {
@@ -149,37 +125,6 @@ pub(crate) fn strip_site(t: &str) -> String {
         .unwrap_or_else(|| t.trim().to_owned())
 }
 
-/// Endings of an organization's name that end a `<title>` after a wide gap (site-name
-/// endings are also accepted there).
-const ORG_ENDINGS: &[&str] = &[
-    "人民政府",
-    "政府",
-    "委员会",
-    "委員會",
-    "办公室",
-    "辦公室",
-    "医院",
-    "醫院",
-    "卫生院",
-    "衛生院",
-    "大学",
-    "大學",
-    "学院",
-    "學院",
-    "学校",
-    "學校",
-    "中心",
-    "协会",
-    "協會",
-    "公司",
-    "集团",
-    "集團",
-    "局",
-    "厅",
-    "廳",
-    "署",
-];
-
 /// `headline␣␣Site Name` (a gap of two or more spaces, or an ideographic space, before a
 /// tail ending like a site or organization name): the headline, if it is long enough.
 fn cut_gap_suffix(t: &str) -> Option<String> {
@@ -213,11 +158,6 @@ fn cut_gap_suffix(t: &str) -> Option<String> {
         || looks_like_site_name(tail);
     (org_like && head.chars().count() >= MIN_TITLE_SEGMENT_CHARS).then_some(head)
 }
-
-/// Endings of a website's name (`某某范文网`, `某某门户网站`, `首页`).
-const SITE_ENDINGS: &[&str] = &[
-    "网", "網", "网站", "網站", "门户", "門戶", "首页", "首頁", "文库", "文庫",
-];
 
 /// True for a `<title>` segment that names the site rather than the page.
 fn looks_like_site_name(s: &str) -> bool {
