@@ -32,7 +32,7 @@ pub use stitch::{article_from_text, stitch};
 
 /// Bumped whenever extraction output may change; stored with every report so `replay`
 /// can select reports made by older versions.
-pub const EXTRACTOR_VERSION: &str = "0.7.0";
+pub const EXTRACTOR_VERSION: &str = "0.7.1";
 
 /// Extracts the report from one page.
 ///

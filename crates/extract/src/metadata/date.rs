@@ -79,24 +79,39 @@ pub(crate) fn published(
     if let Some(p) = url.and_then(from_url) {
         return Some(p);
     }
-    if let Some(p) = just_before_content(page, span) {
+    if let Some(p) = just_before_content(page, span, title) {
         return Some(p);
     }
     document_date_line(body, roc)
 }
 
 /// The last date right before the content: the byline of a page whose headline was not
-/// recognised (it differs from `<title>`). Dates further up (sidebars, tickers) are not read.
-fn just_before_content(page: &Page, span: Option<(usize, usize)>) -> Option<Published> {
+/// recognised (it differs from `<title>`). Dates further up (sidebars, tickers) are not read:
+/// when the headline shows in the window, only what follows it counts (a byline sits under
+/// its headline, a sidebar's list above it); and a window holding a list of dates (several
+/// lines with a date each: 最新更新, related articles) is no byline.
+fn just_before_content(
+    page: &Page,
+    span: Option<(usize, usize)>,
+    title: Option<&str>,
+) -> Option<Published> {
     let (start, _) = span?;
     let mut from = start.saturating_sub(BEFORE_CONTENT_BYTES);
     while !page.text.is_char_boundary(from) {
         from += 1;
     }
     let window = page.text.get(from..start)?;
-    ANY_DATE
-        .as_ref()?
-        .captures_iter(window)
+    let window = match title.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => window.rfind(t).map_or(window, |at| &window[at + t.len()..]),
+        None => window,
+    };
+    let re = ANY_DATE.as_ref()?;
+    let dated: Vec<bool> = window.lines().map(|l| re.is_match(l)).collect();
+    if dated.windows(2).rev().find(|w| w[1]).is_some_and(|w| w[0]) {
+        // The last dated line follows another one: rows of a list, not a byline.
+        return None;
+    }
+    re.captures_iter(window)
         .filter_map(|c| from_caps(&c, false))
         .last()
 }
@@ -435,6 +450,22 @@ mod tests {
         // Far above the content (a ticker, a sidebar) is not the page's date.
         let far = format!("2020-01-01 {}\n正文第一段。\n", "栏目".repeat(300));
         assert_eq!(published_before_body(&far, None), None);
+        // A sidebar's dated list right above the headline: the dates are not under the
+        // headline, so none is the page's date; nor is a dated list without a headline.
+        let list = "最新更新\n述职报告范文2024-01-10\n工作计划2024-02-11\n";
+        let above = format!("{list}县卫生办公室工作总结\n正文第一段。\n");
+        assert_eq!(
+            published_before_body(&above, Some("县卫生办公室工作总结")),
+            None
+        );
+        assert_eq!(
+            published_before_body(&format!("{list}正文第一段。\n"), None),
+            None
+        );
+        // Under the headline the byline still counts.
+        let under = format!("{list}县卫生办公室工作总结\n2023-06-07\n正文第一段。\n");
+        let p = published_before_body(&under, Some("县卫生办公室工作总结")).unwrap();
+        assert_eq!(p.date, "2023-06-07");
     }
 
     #[test]
