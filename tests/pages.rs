@@ -355,3 +355,67 @@ async fn page_two_enqueued_walks_forward_only_and_max_pages_cuts_the_walk() {
     w.stop().await;
     env.teardown().await;
 }
+
+/// A report whose third page changed since it was stored: the next pass stores the new
+/// text (a new content hash and event id, not `unchanged`), replaces the articles and the
+/// third page's row instead of adding any, and keeps one report row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_changed_later_page_updates_the_report() {
+    let env = TestEnv::new("pg_changed").await;
+    let mut pages = three_pages("500");
+    serve(&env, &pages);
+    let w = env.start_worker();
+    let url = env.server.url(&pages[0].0);
+    env.enqueue(serde_json::json!({"url": url})).await;
+    let first = env.events(1, WAIT).await.remove(0);
+    assert_eq!(first["data"]["unchanged"], false, "{first:#}");
+    let (before, _) = stored(&env, &url).await;
+    assert_eq!(occurrences(&before, "全年围绕基层医疗建设"), 1, "{before}");
+
+    pages[2].1 = report_page(
+        3,
+        3,
+        Some("500.html"),
+        &paras("三、", "家庭医生签约", "签约居民12800人"),
+    );
+    serve(&env, &pages[2..]);
+    env.enqueue(serde_json::json!({"url": url})).await;
+    let second = env.events(1, WAIT).await.remove(0);
+    assert_eq!(second["type"], "report.completed", "{second:#}");
+    assert_eq!(second["data"]["unchanged"], false, "{second:#}");
+    assert_eq!(second["data"]["page_count"], 3);
+    assert_ne!(second["id"], first["id"]);
+    assert_ne!(
+        second["data"]["content_sha256"],
+        first["data"]["content_sha256"]
+    );
+
+    let (after, report) = stored(&env, &url).await;
+    assert_eq!(occurrences(&after, "全年围绕基层医疗建设"), 0, "{after}");
+    assert_eq!(occurrences(&after, "全年围绕家庭医生签约"), 1, "{after}");
+    assert_eq!(occurrences(&after, "全年围绕公共卫生服务"), 1, "{after}");
+    assert_eq!(
+        report["articles"].as_array().unwrap().len(),
+        1,
+        "{report:#}"
+    );
+    let row = one_row(
+        &env,
+        "SELECT (SELECT count(*) FROM {s}.reports WHERE url = $1), \
+         (SELECT count(*) FROM {s}.report_articles a JOIN {s}.reports r ON r.id = a.report_id \
+          WHERE r.url = $1), \
+         (SELECT count(*) FROM {s}.report_pages p JOIN {s}.reports r ON r.id = p.report_id \
+          WHERE r.url = $1), \
+         (SELECT p.content_sha256 FROM {s}.report_pages p JOIN {s}.reports r \
+          ON r.id = p.report_id WHERE r.url = $1 AND p.ordinal = 3)",
+        &url,
+    )
+    .await;
+    assert_eq!(row.get::<_, i64>(0), 1);
+    assert_eq!(row.get::<_, i64>(1), 1);
+    assert_eq!(row.get::<_, i64>(2), 3);
+    let page3_sha = report_ingest::store::save::content_sha256(pages[2].1.as_bytes());
+    assert_eq!(row.get::<_, String>(3), page3_sha);
+    w.stop().await;
+    env.teardown().await;
+}
