@@ -130,6 +130,13 @@ async fn three_pages_are_stored_as_one_report_and_a_second_pass_changes_nothing(
     for (path, _) in &pages {
         assert_eq!(env.server.hits(path), 1, "{path}");
     }
+    // Each page's extraction is counted once in the extract metrics, later pages too.
+    let text = w.metrics.render();
+    assert!(
+        text.lines()
+            .any(|l| l == "report_ingest_articles_per_page_count 3"),
+        "{text}"
+    );
 
     let (text, report) = stored(&env, &url).await;
     for needle in ["公共卫生服务", "疫苗接种管理", "基层医疗建设"] {

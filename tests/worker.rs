@@ -10,11 +10,9 @@ use std::time::Duration;
 use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::BasicProperties;
-use report_ingest::metrics::{Health, Metrics};
 use report_ingest::queue::names::headers;
-use report_ingest::worker;
 use serde_json::Value;
-use support::env::{RunningWorker, TestEnv as Env};
+use support::env::TestEnv as Env;
 use support::process::WorkerOptions;
 
 const PAGE_UTF8: &[u8] = include_bytes!("../examples/pages/utf8-2023-yiyuan-gongzuo-zongjie.html");
@@ -317,16 +315,8 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
         Some("text/html; charset=utf-8"),
         PAGE_UTF8,
     );
-    let metrics = Metrics::new();
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(worker::run_with(
-        env.settings.clone(),
-        metrics.clone(),
-        Health::new(),
-        async move {
-            let _ = rx.await;
-        },
-    ));
+    let w = env.start_worker();
+    let metrics = w.metrics.clone();
     let url = env.server.url("/r/refused.html");
     env.enqueue(serde_json::json!({"url": url, "id": "refused-1"}))
         .await;
@@ -336,7 +326,7 @@ async fn a_refused_event_is_left_to_the_outbox_and_the_message_ends_once() {
         async move { (m.messages_count("stored", "") >= 1.0).then_some(()) }
     })
     .await;
-    RunningWorker { stop, handle }.stop().await;
+    w.stop().await;
 
     assert_eq!(env.report_rows(&url).await, 1);
     assert_eq!(metrics.messages_count("stored", ""), 1.0, "ended once");

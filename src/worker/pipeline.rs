@@ -194,11 +194,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         Got::OverBudget(wait) => return Ok(Happened::OverBudget(wait)),
     };
 
-    let t = Instant::now();
     let report = extract_blocking(ctx, &fetched).await?;
-    ctx.metrics
-        .stage(metrics::stage::EXTRACT, t.elapsed().as_secs_f64());
-    ctx.metrics.extracted(&report);
 
     let first = Page {
         url: msg.url.clone(),
@@ -282,7 +278,9 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
 
 /// Runs the CPU-heavy extraction on the blocking pool under an extraction slot, guarded
 /// ([`crate::extraction::extract_blocking`]): a panic on the page dead-letters it as
-/// `extract_panic` rather than retrying it (it would crash-loop otherwise).
+/// `extract_panic` rather than retrying it (it would crash-loop otherwise). Every page a
+/// delivery extracts (the enqueued one and a report's later pages) is timed and counted in
+/// the extract metrics here, once.
 pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result<Report, Failure> {
     crash::fault_abort_on(&ctx.worker, &fetched.body);
     let _slot = match Arc::clone(&ctx.extract_slots).acquire_owned().await {
@@ -295,14 +293,19 @@ pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result
             })
         }
     };
-    crate::extraction::extract_blocking(
+    let t = Instant::now();
+    let report = crate::extraction::extract_blocking(
         fetched.body.clone(),
         fetched.final_url.clone(),
         fetched.content_type.clone(),
         Arc::clone(&ctx.extract_options),
     )
     .await
-    .map_err(|e| Failure::from_error(&e))
+    .map_err(|e| Failure::from_error(&e))?;
+    ctx.metrics
+        .stage(metrics::stage::EXTRACT, t.elapsed().as_secs_f64());
+    ctx.metrics.extracted(&report);
+    Ok(report)
 }
 
 /// Commits made by this process, for [`crash_point_after_commit`].

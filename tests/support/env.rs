@@ -49,6 +49,8 @@ pub struct TestEnv {
 pub struct RunningWorker {
     pub stop: tokio::sync::oneshot::Sender<()>,
     pub handle: tokio::task::JoinHandle<Result<(), worker::WorkerError>>,
+    /// The worker's metrics (`render()` gives the Prometheus text).
+    pub metrics: Metrics,
 }
 
 impl RunningWorker {
@@ -135,15 +137,20 @@ impl TestEnv {
     pub fn start_worker(&self) -> RunningWorker {
         let (stop, rx) = tokio::sync::oneshot::channel::<()>();
         let settings = self.settings.clone();
+        let metrics = Metrics::new();
         let handle = tokio::spawn(worker::run_with(
             settings,
-            Metrics::new(),
+            metrics.clone(),
             Health::new(),
             async move {
                 let _ = rx.await;
             },
         ));
-        RunningWorker { stop, handle }
+        RunningWorker {
+            stop,
+            handle,
+            metrics,
+        }
     }
 
     pub async fn publish_raw(&self, body: &[u8]) {
