@@ -11,7 +11,7 @@ use report_ingest::events;
 use report_ingest::extract::{self, Input, Options, Report, EXTRACTOR_VERSION};
 use report_ingest::ops::replay::{self, ReplayOptions};
 use report_ingest::store::replay::ReplayFilter;
-use report_ingest::store::{PageToSave, Saved, Store};
+use report_ingest::store::{FetchedPage, PageToSave, Saved, Store};
 
 async fn store(tag: &str) -> (Store, String) {
     support::migrated_store(tag).await
@@ -44,12 +44,14 @@ async fn save_page(s: &Store, url: &str, body: &[u8]) -> Saved {
     let report = extract_page(url, body);
     let headers = vec![("content-type".to_owned(), CONTENT_TYPE.to_owned())];
     s.save(&PageToSave {
-        url,
-        final_url: url,
-        status: 200,
-        headers: &headers,
-        content_type: Some(CONTENT_TYPE),
-        body,
+        first: FetchedPage {
+            url,
+            final_url: url,
+            status: 200,
+            headers: &headers,
+            content_type: Some(CONTENT_TYPE),
+            body,
+        },
         report: &report,
         msg_id: None,
         msg_meta: None,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use report_ingest::disposition::{Classify, Disposition};
 use report_ingest::extract::{Article, CharsetInfo, Figure, OutlineItem, Report};
-use report_ingest::store::{migrate, PageToSave, Saved, Store, StoreError};
+use report_ingest::store::{migrate, FetchedPage, PageToSave, Saved, Store, StoreError};
 
 async fn store(tag: &str) -> Store {
     support::migrated_store(tag).await.0
@@ -82,12 +82,14 @@ fn headers() -> Vec<(String, String)> {
 async fn save(s: &Store, url: &str, body: &[u8], r: &Report) -> Saved {
     let h = headers();
     s.save(&PageToSave {
-        url,
-        final_url: url,
-        status: 200,
-        headers: &h,
-        content_type: Some("text/html"),
-        body,
+        first: FetchedPage {
+            url,
+            final_url: url,
+            status: 200,
+            headers: &h,
+            content_type: Some("text/html"),
+            body,
+        },
         report: r,
         msg_id: Some("msg-1"),
         msg_meta: None,

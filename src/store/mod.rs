@@ -29,7 +29,7 @@ use tokio_postgres::NoTls;
 use crate::config::DbArgs;
 use crate::disposition::{Classify, Disposition};
 
-pub use save::{MorePage, PageToSave, Saved};
+pub use save::{FetchedPage, PageToSave, Saved};
 
 /// Longest a caller waits for a pooled connection before the attempt fails with a
 /// retryable error. Calibrated to be well under the broker's consumer timeout and long

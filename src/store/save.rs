@@ -39,7 +39,29 @@ pub const MAX_RAW_BODY: usize = 256 * 1024 * 1024;
 /// One fetched page to store: what the server sent and what the extractor made of it.
 #[derive(Debug, Clone, Copy)]
 pub struct PageToSave<'a> {
-    /// The URL as enqueued (the row key).
+    /// Page 1: what its server sent (`url` is the URL as enqueued, the row key).
+    pub first: FetchedPage<'a>,
+    /// The extractor's output for page 1 (for a report split over pages, the stitched
+    /// report of all of them).
+    pub report: &'a Report,
+    /// The caller's message id and meta, echoed in the event.
+    pub msg_id: Option<&'a str>,
+    pub msg_meta: Option<&'a Value>,
+    /// The pages after the first when the report is split over pages; empty for a
+    /// one-page report.
+    pub more: &'a [FetchedPage<'a>],
+    /// Pages the report has that are not stored (a permanent failure on a later page, or
+    /// the `--max-pages` limit); > 0 makes the event say `incomplete`.
+    pub pages_missing: u32,
+    /// sha256 of each attachment read into the report (`--fetch-attachments`): they join
+    /// the report's content hash, so a changed attachment updates the report.
+    pub attachment_sha256: &'a [String],
+}
+
+/// One fetched page of a report: what its server sent.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchedPage<'a> {
+    /// The URL the page was fetched by (for page 1, the URL as enqueued).
     pub url: &'a str,
     /// The URL after redirects.
     pub final_url: &'a str,
@@ -50,31 +72,6 @@ pub struct PageToSave<'a> {
     /// The `Content-Type` header value, if any.
     pub content_type: Option<&'a str>,
     /// Raw body bytes (after content-encoding is undone), exactly what the extractor read.
-    pub body: &'a [u8],
-    /// The extractor's output for `body`.
-    pub report: &'a Report,
-    /// The caller's message id and meta, echoed in the event.
-    pub msg_id: Option<&'a str>,
-    pub msg_meta: Option<&'a Value>,
-    /// The pages after the first when the report is split over pages (`report` is then
-    /// the stitched report of all of them); empty for a one-page report.
-    pub more: &'a [MorePage<'a>],
-    /// Pages the report has that are not stored (a permanent failure on a later page, or
-    /// the `--max-pages` limit); > 0 makes the event say `incomplete`.
-    pub pages_missing: u32,
-    /// sha256 of each attachment read into the report (`--fetch-attachments`): they join
-    /// the report's content hash, so a changed attachment updates the report.
-    pub attachment_sha256: &'a [String],
-}
-
-/// A page after the first of a report split over pages: what its server sent.
-#[derive(Debug, Clone, Copy)]
-pub struct MorePage<'a> {
-    pub url: &'a str,
-    pub final_url: &'a str,
-    pub status: u16,
-    pub headers: &'a [(String, String)],
-    pub content_type: Option<&'a str>,
     pub body: &'a [u8],
 }
 
@@ -539,7 +536,7 @@ fn headers_json(headers: &[(String, String)]) -> Value {
 
 /// See the module documentation.
 pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreError> {
-    let page_shas: Vec<String> = std::iter::once(page.body)
+    let page_shas: Vec<String> = std::iter::once(page.first.body)
         .chain(page.more.iter().map(|m| m.body))
         .map(content_sha256)
         .collect();
@@ -554,8 +551,8 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     let (report, json) = storable(page.report)?;
     let report: &Report = &report;
     let version = report.extractor_version.as_str();
-    let url = page.url;
-    let final_url = strip_nul(page.final_url);
+    let url = page.first.url;
+    let final_url = strip_nul(page.first.final_url);
     let unchanged_event = |id: i64| {
         events::completed(
             id,
@@ -572,7 +569,7 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
 
     let fetch = FetchColumns {
         final_url: &final_url,
-        status: i32::from(page.status),
+        status: i32::from(page.first.status),
         host: host_of(url),
         content_sha256: &sha,
         page_count,
@@ -652,10 +649,10 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
 
 /// Writes (or replaces) the raw bytes, headers and content type of page 1 of report `id`.
 async fn write_raw(tx: &Transaction<'_>, id: i64, page: &PageToSave<'_>) -> Result<(), StoreError> {
-    let body_zstd = compress_raw(page.body)?;
-    let body_len = i64::try_from(page.body.len()).unwrap_or(i64::MAX);
-    let headers = headers_json(page.headers);
-    let content_type = page.content_type.map(strip_nul);
+    let body_zstd = compress_raw(page.first.body)?;
+    let body_len = i64::try_from(page.first.body.len()).unwrap_or(i64::MAX);
+    let headers = headers_json(page.first.headers);
+    let content_type = page.first.content_type.map(strip_nul);
     let raw = tx
         .prepare_cached(
             "INSERT INTO report_raw (report_id, body_zstd, body_len, headers, content_type) \
@@ -688,9 +685,9 @@ async fn write_pages(
     let mut headers: Vec<Option<Value>> = Vec::with_capacity(n);
     let mut types: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(n);
     ordinals.push(1);
-    urls.push(strip_nul(page.url));
-    finals.push(strip_nul(page.final_url));
-    statuses.push(i32::from(page.status));
+    urls.push(strip_nul(page.first.url));
+    finals.push(strip_nul(page.first.final_url));
+    statuses.push(i32::from(page.first.status));
     bodies.push(None);
     lens.push(None);
     headers.push(None);

@@ -22,7 +22,7 @@ use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
 use crate::queue::{parse_message, Message, Names, Publisher};
-use crate::store::{MorePage, PageToSave, Store};
+use crate::store::{FetchedPage, PageToSave, Store};
 
 /// What the pipeline needs, shared by every delivery of the process.
 #[derive(Clone)]
@@ -233,9 +233,9 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         } else {
             Vec::new()
         };
-    let more: Vec<MorePage<'_>> = more_fetched
+    let more: Vec<FetchedPage<'_>> = more_fetched
         .iter()
-        .map(|(url, f)| MorePage {
+        .map(|(url, f)| FetchedPage {
             url,
             final_url: &f.final_url,
             status: f.status,
@@ -248,12 +248,14 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
     let t = Instant::now();
     let fetched = &first.fetched;
     let page = PageToSave {
-        url: &msg.url,
-        final_url: &fetched.final_url,
-        status: fetched.status,
-        headers: &fetched.headers,
-        content_type: fetched.content_type.as_deref(),
-        body: &fetched.body,
+        first: FetchedPage {
+            url: &msg.url,
+            final_url: &fetched.final_url,
+            status: fetched.status,
+            headers: &fetched.headers,
+            content_type: fetched.content_type.as_deref(),
+            body: &fetched.body,
+        },
         report: &report,
         msg_id: msg.id.as_deref(),
         msg_meta: msg.meta.as_ref(),
