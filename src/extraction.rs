@@ -25,6 +25,19 @@ pub enum ExtractFailure {
     /// The extractor panicked on the page; the panic's message.
     #[error("extractor panicked: {0}")]
     Panicked(String),
+    /// The blocking task was cancelled before it ran (the runtime is shutting down): not
+    /// the page's fault, so the message goes round again.
+    #[error("extraction cancelled: {0}")]
+    Cancelled(String),
+}
+
+/// Why [`guarded_blocking`] gave no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caught {
+    /// `f` panicked; the panic's message.
+    Panicked(String),
+    /// The task never finished: the runtime is shutting down.
+    Cancelled(String),
 }
 
 impl Classify for ExtractFailure {
@@ -33,6 +46,7 @@ impl Classify for ExtractFailure {
             ExtractFailure::Rejected(e) => e.disposition(),
             // The same bytes panic the same way: retrying would only crash-loop.
             ExtractFailure::Panicked(_) => Disposition::DeadLetter,
+            ExtractFailure::Cancelled(_) => Disposition::Retry { after: None },
         }
     }
 
@@ -40,6 +54,7 @@ impl Classify for ExtractFailure {
         match self {
             ExtractFailure::Rejected(e) => e.reason(),
             ExtractFailure::Panicked(_) => "extract_panic",
+            ExtractFailure::Cancelled(_) => "shutdown",
         }
     }
 }
@@ -59,17 +74,17 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// [`guarded`] on the blocking pool, inside the caller's tracing span.
-pub async fn guarded_blocking<T, F>(f: F) -> Result<T, String>
+pub async fn guarded_blocking<T, F>(f: F) -> Result<T, Caught>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     let span = tracing::Span::current();
     match tokio::task::spawn_blocking(move || span.in_scope(|| guarded(f))).await {
-        Ok(result) => result,
+        Ok(result) => result.map_err(Caught::Panicked),
         // Not a panic of `f` (that is caught above): the task was cancelled (the runtime
         // is shutting down).
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Caught::Cancelled(e.to_string())),
     }
 }
 
@@ -98,7 +113,12 @@ pub async fn extract_blocking(
         extract(&input, &opts)
     })
     .await;
-    joined.unwrap_or_else(|message| Err(ExtractFailure::Panicked(message)))
+    joined.unwrap_or_else(|caught| {
+        Err(match caught {
+            Caught::Panicked(m) => ExtractFailure::Panicked(m),
+            Caught::Cancelled(m) => ExtractFailure::Cancelled(m),
+        })
+    })
 }
 
 #[cfg(test)]
@@ -125,12 +145,16 @@ mod tests {
         assert_eq!(f.reason(), "extract_panic");
         assert_eq!(f.disposition(), Disposition::DeadLetter);
         assert_eq!(f.to_string(), "extractor panicked: index out of bounds");
+        // A cancelled task (shutdown) is no fault of the page: it goes round again.
+        let c = ExtractFailure::Cancelled("task 7 was cancelled".into());
+        assert_eq!(c.reason(), "shutdown");
+        assert_eq!(c.disposition(), Disposition::Retry { after: None });
     }
 
     #[tokio::test]
     async fn the_blocking_guard_catches_too() {
         assert_eq!(guarded_blocking(|| 3).await, Ok(3));
         let caught = guarded_blocking(|| -> u8 { panic!("on the pool") }).await;
-        assert_eq!(caught, Err("on the pool".to_owned()));
+        assert_eq!(caught, Err(Caught::Panicked("on the pool".to_owned())));
     }
 }

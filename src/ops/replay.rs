@@ -177,8 +177,8 @@ fn reextract(page: &StoredPage, opts: &Options) -> Outcome {
 /// `panicked`.
 fn failure_text(e: &ExtractFailure) -> String {
     match e {
-        ExtractFailure::Rejected(e) => e.to_string(),
         ExtractFailure::Panicked(_) => "panicked".to_owned(),
+        other => other.to_string(),
     }
 }
 

@@ -82,7 +82,8 @@ async fn fetch_and_read(
     match joined {
         Ok(Ok(article)) => Ok((article, body)),
         Ok(Err(code)) => Err(code),
-        Err(_) => Err("read_panic".into()),
+        Err(crate::extraction::Caught::Panicked(_)) => Err("read_panic".into()),
+        Err(crate::extraction::Caught::Cancelled(_)) => Err("shutdown".into()),
     }
 }
 
