@@ -55,7 +55,7 @@ pub async fn ack(acker: &lapin::Acker) -> Result<(), lapin::Error> {
 }
 
 /// The error for an ack or nack on a delivery whose channel is gone.
-pub fn stale_delivery() -> lapin::Error {
+fn stale_delivery() -> lapin::Error {
     lapin::ErrorKind::InvalidChannelState(
         lapin::ChannelState::Closed,
         "the delivery's channel is gone (stale delivery tag)",

@@ -199,13 +199,11 @@ thread_local! {
 pub(crate) fn compress_raw(body: &[u8]) -> Result<Vec<u8>, std::io::Error> {
     COMPRESSOR.with(|c| {
         let mut c = c.borrow_mut();
-        if c.is_none() {
-            *c = Some(zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL)?);
+        if let Some(z) = c.as_mut() {
+            return z.compress(body);
         }
-        match c.as_mut() {
-            Some(z) => z.compress(body),
-            None => zstd::bulk::compress(body, RAW_ZSTD_LEVEL),
-        }
+        c.insert(zstd::bulk::Compressor::new(RAW_ZSTD_LEVEL)?)
+            .compress(body)
     })
 }
 
