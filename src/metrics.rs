@@ -38,6 +38,9 @@ pub const STAGE_BUCKETS: &[f64] = &[
 /// multi-report pages of the corpus hold up to ~10 (篇1…篇N).
 pub const ARTICLE_BUCKETS: &[f64] = &[0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0];
 
+/// Bucket upper bounds of pages per transaction (at most `worker::commit::MAX_GROUP`).
+pub const COMMIT_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0];
+
 /// Bucket upper bounds of figures (numbers with units) per page: a short plan has a
 /// handful, a year-end summary 20–100, statistics-heavy pages several hundred.
 pub const FIGURE_BUCKETS: &[f64] = &[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0];
@@ -109,6 +112,8 @@ struct Families {
     extract_empty: CounterVec,
     articles_per_page: HistogramVec,
     pages_per_report: HistogramVec,
+    pages_per_commit: HistogramVec,
+    extract_cpu: CounterVec,
     figures_per_page: HistogramVec,
     charset: CounterVec,
     charset_mismatch: CounterVec,
@@ -182,6 +187,17 @@ impl Families {
                 "Pages stitched into one report, for reports split over pages.",
                 &[],
                 ARTICLE_BUCKETS,
+            ),
+            extract_cpu: CounterVec::new(
+                "report_ingest_extract_cpu_seconds_total",
+                "CPU time the extracting threads spent on pages (CLOCK_THREAD_CPUTIME_ID).",
+                &[],
+            ),
+            pages_per_commit: HistogramVec::new(
+                "report_ingest_pages_per_commit",
+                "Pages the worker stored per transaction (group commit).",
+                &[],
+                COMMIT_BUCKETS,
             ),
             figures_per_page: HistogramVec::new(
                 "report_ingest_figures_per_page",
@@ -301,6 +317,8 @@ impl Metrics {
         f.extract_empty.render(&mut out);
         f.articles_per_page.render(&mut out);
         f.pages_per_report.render(&mut out);
+        f.pages_per_commit.render(&mut out);
+        f.extract_cpu.render(&mut out);
         f.figures_per_page.render(&mut out);
         f.charset.render(&mut out);
         f.charset_mismatch.render(&mut out);
@@ -366,6 +384,16 @@ impl Metrics {
     /// A report split over `n` pages was stitched into one.
     pub fn pages_stitched(&self, n: usize) {
         self.f.pages_per_report.observe(&[], n as f64);
+    }
+
+    /// A page's extraction took `secs` of its thread's CPU time.
+    pub fn extract_cpu(&self, secs: f64) {
+        self.f.extract_cpu.add(&[], secs);
+    }
+
+    /// `n` pages were stored in one transaction (group commit).
+    pub fn commit_group(&self, n: usize) {
+        self.f.pages_per_commit.observe(&[], n as f64);
     }
 
     /// What the extractor found on a page: article and figure counts, empty main
@@ -579,6 +607,7 @@ mod tests {
             "report_ingest_extract_truncated_total{cap=\"depth\"}",
             "report_ingest_worker_crashes_total{alone=\"true\"}",
             "report_ingest_worker_crashes_total{alone=\"false\"}",
+            "report_ingest_extract_cpu_seconds_total",
         ] {
             assert_eq!(line_value(&text, s), Some(0.0), "{s} in\n{text}");
         }
@@ -596,9 +625,10 @@ mod tests {
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         let helps = text.lines().filter(|l| l.starts_with("# HELP ")).count();
         // 16 families, plus event_publish_refused, ack_failures, outbox_pruned,
-        // extract_truncated, worker_crashes, pages_per_report.
-        assert_eq!(types, 22);
-        assert_eq!(helps, 22);
+        // extract_truncated, worker_crashes, pages_per_report, pages_per_commit,
+        // extract_cpu_seconds.
+        assert_eq!(types, 24);
+        assert_eq!(helps, 24);
     }
 
     #[test]
@@ -618,6 +648,10 @@ mod tests {
         m.queue_depth("dlq", 3);
         m.politeness_wait(0.3);
         m.host_throttled();
+        m.commit_group(3);
+        m.commit_group(1);
+        m.extract_cpu(0.25);
+        m.extract_cpu(0.5);
         {
             let _t = m.start(stage::STORE);
         }
@@ -653,6 +687,13 @@ mod tests {
         assert_eq!(v("report_ingest_queue_depth{queue=\"dlq\"}"), Some(3.0));
         assert_eq!(v("report_ingest_politeness_wait_seconds_count"), Some(1.0));
         assert_eq!(v("report_ingest_hosts_throttled_total"), Some(1.0));
+        assert_eq!(v("report_ingest_pages_per_commit_sum"), Some(4.0));
+        assert_eq!(v("report_ingest_pages_per_commit_count"), Some(2.0));
+        assert_eq!(
+            v("report_ingest_pages_per_commit_bucket{le=\"2\"}"),
+            Some(1.0)
+        );
+        assert_eq!(v("report_ingest_extract_cpu_seconds_total"), Some(0.75));
         assert_eq!(m.messages_count(outcome::DEAD_LETTERED, "http_404"), 2.0);
     }
 

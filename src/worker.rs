@@ -21,6 +21,7 @@
 //! the connection and return `Ok`.
 
 pub mod attachments;
+pub mod commit;
 pub mod crash;
 pub mod failure;
 pub mod marks;
@@ -161,6 +162,7 @@ pub async fn run_with(
     let politeness = Politeness::new(&store, &settings.politeness);
     let crashes = crash::Crashes::start(store.clone(), &settings.worker, metrics.clone()).await;
     let (marks, marks_task) = marks::SentMarks::start(store.clone());
+    let (committer, commit_task) = commit::Committer::start(store.clone(), metrics.clone());
     let ctx = Context {
         names: Names::new(&settings.broker.prefix),
         worker: Arc::new(settings.worker.clone()),
@@ -175,6 +177,7 @@ pub async fn run_with(
         )),
         crashes: crashes.clone(),
         marks,
+        committer,
     };
 
     let inflight = InFlight::default();
@@ -233,6 +236,7 @@ pub async fn run_with(
     crashes.stop().await;
     ctx.marks.flush().await;
     drop(ctx);
+    let _ = tokio::time::timeout(Duration::from_secs(5), commit_task).await;
     let _ = tokio::time::timeout(Duration::from_secs(5), marks_task).await;
     let _ = stop_tx.send(true);
     beat.abort();

@@ -822,3 +822,163 @@ async fn sent_marks_write_every_queued_id_in_batches() {
         .unwrap();
     assert_eq!(s.outbox_backlog().await.unwrap(), 0);
 }
+
+/// A page of `url` with `body`, for [`save_batch`](report_ingest::store::save::save_batch).
+fn page<'a>(
+    url: &'a str,
+    body: &'a [u8],
+    r: &'a Report,
+    h: &'a [(String, String)],
+) -> PageToSave<'a> {
+    PageToSave {
+        first: FetchedPage {
+            url,
+            final_url: url,
+            status: 200,
+            headers: h,
+            content_type: Some("text/html"),
+            body,
+        },
+        report: r,
+        msg_id: None,
+        msg_meta: None,
+        more: &[],
+        pages_missing: 0,
+        attachment_sha256: &[],
+    }
+}
+
+/// Group commit: one transaction for the group, and each page ends as its own `save`
+/// would have (unchanged, inserted, updated), answers in the caller's order.
+#[tokio::test]
+async fn a_group_commit_stores_each_page_as_its_own_save_would() {
+    let s = store("store_group").await;
+    let h = headers();
+    let (same, changed, fresh) = (
+        "https://reports.example/g/same.html",
+        "https://reports.example/g/changed.html",
+        "https://reports.example/g/fresh.html",
+    );
+    let r2 = report("工作总结", 2);
+    let r1 = report("工作计划", 1);
+    let before_same = save(&s, same, b"<p>same</p>", &r2).await;
+    let before_changed = save(&s, changed, b"<p>old</p>", &r2).await;
+    let c = s.pool().get().await.unwrap();
+    let pages = [
+        page(same, b"<p>same</p>", &r2, &h),
+        page(fresh, b"<p>fresh</p>", &r1, &h),
+        page(changed, b"<p>new</p>", &r1, &h),
+    ];
+    let results = report_ingest::store::save::save_batch(&s, &pages).await;
+    let got: Vec<Saved> = results.into_iter().map(Result::unwrap).collect();
+    assert!(got[0].unchanged && got[0].outbox_id.is_none());
+    assert_eq!(got[0].report_id, before_same.report_id);
+    assert!(!got[1].unchanged && got[1].outbox_id.is_some());
+    assert!(!got[2].unchanged && got[2].outbox_id.is_some());
+    assert_eq!(got[2].report_id, before_changed.report_id);
+    assert_eq!(got[1].event.json().unwrap()["data"]["url"], fresh);
+
+    // The rows: the changed page's articles replaced (2 → 1), the fresh page added.
+    assert_eq!(count(&s, "SELECT count(*) FROM reports").await, 3);
+    let articles_of = |id: i64| {
+        let c = &c;
+        async move {
+            c.query_one(
+                "SELECT count(*) FROM report_articles WHERE report_id = $1",
+                &[&id],
+            )
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+        }
+    };
+    assert_eq!(articles_of(got[0].report_id).await, 2);
+    assert_eq!(articles_of(got[1].report_id).await, 1);
+    assert_eq!(articles_of(got[2].report_id).await, 1);
+    assert_eq!(count(&s, "SELECT count(*) FROM outbox").await, 4);
+    // One transaction wrote both changed rows: the same xmin.
+    let xmins: Vec<String> = c
+        .query(
+            "SELECT xmin::text FROM reports WHERE id = ANY($1) ORDER BY id",
+            &[&vec![got[1].report_id, got[2].report_id]],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(xmins[0], xmins[1], "one transaction for the group");
+}
+
+/// The same URL twice in a group: the second write must see the first, so they go one
+/// transaction each, in order; and a page the database refuses fails alone, its group's
+/// other pages are stored.
+#[tokio::test]
+async fn a_group_falls_back_to_one_transaction_per_page() {
+    let (s, schema) = support::migrated_store("store_group_fb").await;
+    let h = headers();
+    let url = "https://reports.example/g/twice.html";
+    let (r1, r2) = (report("工作总结", 1), report("工作报告", 2));
+    let pages = [
+        page(url, b"<p>one</p>", &r1, &h),
+        page(url, b"<p>two</p>", &r2, &h),
+    ];
+    let got: Vec<Saved> = report_ingest::store::save::save_batch(&s, &pages)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!got[0].unchanged && !got[1].unchanged);
+    assert_eq!(got[0].report_id, got[1].report_id);
+    let c = s.pool().get().await.unwrap();
+    let sha: String = c
+        .query_one("SELECT content_sha256 FROM reports WHERE url = $1", &[&url])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sha, got[1].content_sha256, "the later page wins");
+    assert_eq!(
+        count(&s, "SELECT count(*) FROM report_articles").await,
+        2,
+        "the second page's articles replaced the first's"
+    );
+
+    // A trigger of this test's schema refuses one URL, as a constraint would.
+    c.batch_execute(&format!(
+        "CREATE FUNCTION {schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN IF NEW.url LIKE '%/refused' THEN \
+         RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22023'; END IF; \
+         RETURN NEW; END $$; \
+         CREATE TRIGGER refuse BEFORE INSERT ON {schema}.reports \
+         FOR EACH ROW EXECUTE FUNCTION {schema}.refuse();"
+    ))
+    .await
+    .unwrap();
+    let (a, bad, z) = (
+        "https://reports.example/g/a",
+        "https://reports.example/g/refused",
+        "https://reports.example/g/z",
+    );
+    let pages = [
+        page(a, b"<p>a</p>", &r1, &h),
+        page(bad, b"<p>bad</p>", &r1, &h),
+        page(z, b"<p>z</p>", &r1, &h),
+    ];
+    let results = report_ingest::store::save::save_batch(&s, &pages).await;
+    assert!(results[0].as_ref().is_ok_and(|s| !s.unchanged));
+    let err = results[1].as_ref().unwrap_err();
+    assert_eq!(err.disposition(), Disposition::DeadLetter, "{err}");
+    assert!(results[2].as_ref().is_ok_and(|s| !s.unchanged));
+    let stored: Vec<String> = c
+        .query(
+            "SELECT url FROM reports WHERE url LIKE 'https://reports.example/g/%' ORDER BY url",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(stored, [a, url, z]);
+    assert_eq!(count(&s, "SELECT count(*) FROM outbox").await, 4);
+}

@@ -103,21 +103,21 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
-/// Extract-only throughput of `n` pages (cycling `pages`) on `threads` threads.
-/// CPU seconds the calling thread has used (`CLOCK_THREAD_CPUTIME_ID`): what extraction
-/// costs, whatever else the shared machine runs meanwhile.
-fn thread_cpu_secs() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
+/// The worker's unlabelled metrics (`name value` lines of `/metrics` on `port`); empty
+/// if they cannot be read.
+async fn scrape(port: u16) -> std::collections::HashMap<String, f64> {
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    let text = match reqwest::get(&url).await {
+        Ok(r) => r.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
     };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc == 0 {
-        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-    } else {
-        0.0
-    }
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (name, value) = l.split_once(' ')?;
+            Some((name.to_owned(), value.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 /// Extracts `n` pages on `threads` threads: (pages/s, pages rejected, CPU seconds used
@@ -138,7 +138,10 @@ fn extract_only(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= n {
-                    cpu_micros.fetch_add((thread_cpu_secs() * 1e6) as usize, Ordering::Relaxed);
+                    cpu_micros.fetch_add(
+                        (report_ingest::extraction::thread_cpu_secs() * 1e6) as usize,
+                        Ordering::Relaxed,
+                    );
                     break;
                 }
                 let (_, body) = &pages[i % pages.len()];
@@ -296,6 +299,12 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     if let Some(c) = args.concurrency {
         cmd.args(["--concurrency", &c.to_string()]);
     }
+    // Its metrics, read at the end: group commit sizes, extraction CPU inside the worker.
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .context("picking a port for the worker's metrics")?;
+    cmd.args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")]);
     let cpu_before = cpu::snapshot();
     let mut child = cmd.spawn().context("starting the worker")?;
     let pid = child.id().unwrap_or(0);
@@ -359,6 +368,7 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     peak_kb = peak_kb.max(vm_hwm_kb(pid).unwrap_or(0));
     let cpu_used = cpu::snapshot().since(&cpu_before, pid);
+    let worker_metrics = scrape(metrics_port).await;
     if pid != 0 {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &pid.to_string()])
@@ -405,6 +415,25 @@ pub async fn run(mut args: Args) -> anyhow::Result<()> {
          extraction CPU ({extract_cpu_ms:.2} ms)",
         pipeline_ms / extract_cpu_ms.max(1e-9)
     );
+    let metric = |name: &str| worker_metrics.get(name).copied();
+    if let Some(cpu) = metric("report_ingest_extract_cpu_seconds_total") {
+        let inside = per_page(cpu);
+        println!(
+            "extraction inside the worker: {inside:.2} ms CPU per page ({:.2}x extraction \
+             alone: the cost of sharing the cores); pipeline = {:.2}x that",
+            inside / extract_cpu_ms.max(1e-9),
+            pipeline_ms / inside.max(1e-9)
+        );
+    }
+    if let (Some(sum), Some(count)) = (
+        metric("report_ingest_pages_per_commit_sum"),
+        metric("report_ingest_pages_per_commit_count"),
+    ) {
+        println!(
+            "group commit: {count:.0} transactions for {sum:.0} pages = {:.2} pages per commit",
+            sum / count.max(1.0)
+        );
+    }
 
     if !args.keep {
         for q in [events_q.clone(), names.urls.clone(), names.dlq.clone()]

@@ -118,6 +118,16 @@ impl Classify for StoreError {
 }
 
 impl StoreError {
+    /// The database could not be reached, or the connection broke: nothing about the
+    /// statements themselves.
+    pub fn connection_lost(&self) -> bool {
+        match self {
+            StoreError::Pool(_) => true,
+            StoreError::Db(e) => e.is_closed(),
+            _ => false,
+        }
+    }
+
     /// Worth waiting for: the database is unreachable or starting, not misconfigured
     /// (a bad schema name or URL, or a schema newer than this binary, stays so).
     pub fn worth_waiting(&self) -> bool {

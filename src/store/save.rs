@@ -1,4 +1,4 @@
-//! Writing one fetched page: idempotent, one transaction, event in the outbox.
+//! Writing fetched pages: idempotent, one transaction (or one per group), event in the outbox.
 //!
 //! Under a row lock on the URL's `reports` row (`SELECT … FOR UPDATE`, or the unique index
 //! when the row is new):
@@ -13,7 +13,9 @@
 //! Concurrency: two workers saving the same URL serialise on the row lock (or, for a new
 //! URL, on the unique index: the loser's `INSERT … ON CONFLICT DO NOTHING` waits for the
 //! winner's commit, returns nothing, and the loser goes round again and takes the row
-//! lock). Each transaction locks one `reports` row only, so there is no lock cycle.
+//! lock). A [`save`] transaction locks one `reports` row only, so it is in no lock cycle;
+//! a [`save_batch`] (group commit) locks one per page, in URL order, and falls back to
+//! [`save`] per page if anything fails, a deadlock included.
 
 use std::borrow::Cow;
 
@@ -532,8 +534,81 @@ fn headers_json(headers: &[(String, String)]) -> Value {
     )
 }
 
-/// See the module documentation.
+/// See the module documentation: one page, in its own transaction.
 pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreError> {
+    let mut client = store.pool().get().await?;
+    let tx = client.transaction().await?;
+    let saved = save_in(&tx, page).await?;
+    if saved.unchanged {
+        // Nothing was written; ending read-only work with COMMIT or ROLLBACK is the same.
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(saved)
+}
+
+/// Group commit: several pages (of distinct URLs) written in one transaction, their
+/// statements pipelined on one connection, so the pages share one BEGIN, one COMMIT (one
+/// WAL flush) and a few round trips. The rows of every page are committed before any of
+/// them returns, as with [`save`]. Results come back in the order of `pages`.
+///
+/// Locks: each page locks its URL's row, and the pipelined statements are sent in the
+/// order of `pages`, so callers pass them sorted by URL and two batches take their locks
+/// in the same order. The one cycle left (a batch waiting on a new URL another
+/// transaction is inserting, while holding a later URL's row that one wants) is broken by
+/// PostgreSQL's deadlock detection; like any other error, it makes the batch fall back
+/// to one transaction per page, which cannot deadlock (one row lock each).
+pub async fn save_batch(store: &Store, pages: &[PageToSave<'_>]) -> Vec<Result<Saved, StoreError>> {
+    let distinct = {
+        let mut urls: Vec<&str> = pages.iter().map(|p| p.first.url).collect();
+        urls.sort_unstable();
+        urls.windows(2).all(|w| w[0] != w[1])
+    };
+    if pages.len() > 1 && distinct {
+        let together = async {
+            let mut client = store.pool().get().await?;
+            let tx = client.transaction().await?;
+            let saved =
+                futures::future::try_join_all(pages.iter().map(|p| save_in(&tx, p))).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(saved)
+        };
+        match together.await {
+            Ok(saved) => return saved.into_iter().map(Ok).collect(),
+            // No connection: one transaction per page would only wait for it again, page
+            // after page. Every page gets the (retryable) error at once.
+            Err(error) if error.connection_lost() => {
+                tracing::warn!(%error, pages = pages.len(), "Group commit failed: no connection.");
+                return pages
+                    .iter()
+                    .map(|_| {
+                        Err(StoreError::Task(format!(
+                            "group commit of {} pages: {error}",
+                            pages.len()
+                        )))
+                    })
+                    .collect();
+            }
+            Err(error) => tracing::warn!(
+                %error,
+                pages = pages.len(),
+                "Group commit failed; saving its pages one transaction each."
+            ),
+        }
+    }
+    // One page, the same URL twice (its second write must see the first's), or a failed
+    // group: one transaction each, in order.
+    let mut out = Vec::with_capacity(pages.len());
+    for page in pages {
+        out.push(save(store, page).await);
+    }
+    out
+}
+
+/// One page's reads and writes inside `tx` (see the module documentation); the caller
+/// begins and ends the transaction. An unchanged page writes nothing.
+async fn save_in(tx: &Transaction<'_>, page: &PageToSave<'_>) -> Result<Saved, StoreError> {
     let page_shas: Vec<String> = std::iter::once(page.first.body)
         .chain(page.more.iter().map(|m| m.body))
         .map(content_sha256)
@@ -574,12 +649,10 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         pages_missing,
     };
 
-    let mut client = store.pool().get().await?;
-    let tx = client.transaction().await?;
     // Usually one round; a second only after losing an insert race for a new URL (the
     // winner has committed by then, so the row lock is taken); a third would need the row
     // deleted in between, which only an operator does: that attempt fails and is retried.
-    let mut existing = lock_row(&tx, url).await?;
+    let mut existing = lock_row(tx, url).await?;
     let mut rounds = 0;
     let mut fresh;
     let report_id = loop {
@@ -587,8 +660,6 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
         let write = match &existing {
             Some((id, old_sha, old_version)) if *old_sha == sha && old_version == version => {
                 let event = unchanged_event(*id);
-                // Nothing was written; ending read-only work with COMMIT or ROLLBACK is the same.
-                tx.rollback().await?;
                 return Ok(Saved {
                     report_id: *id,
                     unchanged: true,
@@ -601,16 +672,13 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
                 id: *id,
                 fetch: &fetch,
             },
-            None if rounds > 2 => {
-                tx.rollback().await?;
-                return Err(StoreError::RowVanished);
-            }
+            None if rounds > 2 => return Err(StoreError::RowVanished),
             None => RowWrite::Insert { url, fetch: &fetch },
         };
         fresh = matches!(write, RowWrite::Insert { .. });
-        match write_row(&tx, write, report, &json).await? {
+        match write_row(tx, write, report, &json).await? {
             Some(id) => break id,
-            None => existing = lock_row(&tx, url).await?,
+            None => existing = lock_row(tx, url).await?,
         }
     };
 
@@ -631,11 +699,10 @@ pub async fn save(store: &Store, page: &PageToSave<'_>) -> Result<Saved, StoreEr
     // attachments and the outbox row, instead of one each. Any error aborts the
     // transaction, which is then rolled back on drop.
     let ((), (), outbox_id) = futures::try_join!(
-        write_raw(&tx, report_id, page),
-        write_pages(&tx, report_id, page, &page_shas),
-        write_contents(&tx, report_id, fresh, report, &event),
+        write_raw(tx, report_id, page),
+        write_pages(tx, report_id, page, &page_shas),
+        write_contents(tx, report_id, fresh, report, &event),
     )?;
-    tx.commit().await?;
     Ok(Saved {
         report_id,
         unchanged: false,

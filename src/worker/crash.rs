@@ -8,9 +8,14 @@
 //! 1. Each worker process holds a PostgreSQL session advisory lock on its own random id
 //!    for its whole life, on one dedicated connection ([`Crashes::start`]). A worker whose
 //!    lock is free is dead.
-//! 2. Before processing a delivery the worker writes an `in_flight` marker
-//!    (message key, worker id, `alone`); it deletes it when the delivery is settled,
-//!    whatever the outcome ([`Ticket::settled`]).
+//! 2. Before processing a delivery that came back (`redelivered`, or a non-zero
+//!    `x-delivery-count`) the worker writes an `in_flight` marker (message key, worker
+//!    id, `alone`); it deletes it when the delivery is settled, whatever the outcome
+//!    ([`Ticket::settled`]).
+//!    A first delivery writes none: nothing is judged before [`CRASH_LOOP_DELIVERIES`]
+//!    deliveries, so its crash would only be one count of many, and skipping it keeps the
+//!    common path (a message delivered once) free of database writes. A poison message
+//!    therefore costs one worker death more (1 unrecorded + 1 shared + 3 solo).
 //! 3. A delivery that comes back (`redelivered`, or `x-delivery-count` > 0) first sweeps:
 //!    markers for its key whose worker is dead are crashes, moved into `crash_counts`
 //!    (`crashes` + 1, and `solo_crashes` + 1 when the marker says it ran alone).
@@ -64,9 +69,9 @@ pub const CRASH_LOOP_DELIVERIES: u64 = 3;
 /// Crashes while the message ran alone in its worker before it is judged a crash loop.
 /// One solo crash can be chance (the OOM killer picking the process for its total, a
 /// node lost); three in a row, each with nothing else in flight, are the message. A
-/// poison message beside other work therefore ends after about 1 shared + 3 solo crashes
-/// (measured by `tests/crash_loop.rs`: 4 worker deaths), far below the broker's
-/// delivery limit of 20.
+/// poison message beside other work therefore ends after about 1 unrecorded (its first
+/// delivery writes no marker) + 1 shared + 3 solo crashes, far below the broker's
+/// delivery limit of 20 (`tests/crash_loop.rs` prints the deaths it took).
 pub const CRASH_LOOP_SOLO_CRASHES: i32 = 3;
 
 /// How long a returned delivery waits for a worker that holds a marker for it and still
@@ -253,7 +258,8 @@ impl Crashes {
         let inner = &self.inner;
         let key = stored_key(key);
         let count = delivery_count(&delivery.properties);
-        let counts = if delivery.redelivered || count > 0 {
+        let came_back = delivery.redelivered || count > 0;
+        let counts = if came_back {
             self.sweep(&key, count).await
         } else {
             CrashCounts::default()
@@ -291,8 +297,11 @@ impl Crashes {
                 (Gate::Shared(g), inner.serial)
             }
         };
+        // A first delivery writes no marker: its crash could not be judged anyway (a
+        // verdict needs [`CRASH_LOOP_DELIVERIES`]), and it keeps the happy path free of
+        // database writes. A poison message costs one more worker death for it.
         let mut marked = false;
-        if inner.locked.load(Ordering::SeqCst) {
+        if came_back && inner.locked.load(Ordering::SeqCst) {
             match inner.store.marker_add(&key, &inner.worker_id, alone).await {
                 Ok(()) => marked = true,
                 Err(error) => tracing::warn!(%error, "Writing the in-flight marker failed."),

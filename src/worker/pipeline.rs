@@ -10,6 +10,7 @@ use lapin::message::Delivery;
 use tracing::{field, Instrument};
 
 use super::attachments;
+use super::commit::{Committer, OwnedFetch, OwnedPage};
 use super::crash::{self, Admission, Crashes, Ticket};
 use super::failure::Failure;
 use super::pages::{self, Got, Page, Walked};
@@ -22,7 +23,7 @@ use crate::metrics::{self, Metrics};
 use crate::politeness::Politeness;
 use crate::queue::consumer::attempts;
 use crate::queue::{parse_message, Message, Names, Publisher};
-use crate::store::{FetchedPage, PageToSave, Store};
+use crate::store::Store;
 
 /// What the pipeline needs, shared by every delivery of the process.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct Context {
     pub crashes: Crashes,
     /// Confirmed events' outbox rows, marked sent in batches ([`super::marks`]).
     pub marks: super::marks::SentMarks,
+    /// Stores pages, several per transaction when they come together ([`super::commit`]).
+    pub committer: Committer,
 }
 
 /// How a delivery ended.
@@ -210,7 +213,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         Ok(w) => w,
         Err(wait) => return Ok(Happened::OverBudget(wait)),
     };
-    let mut more_fetched: Vec<(String, Fetched)> = Vec::with_capacity(more.len());
+    let mut more_fetched: Vec<OwnedFetch> = Vec::with_capacity(more.len());
     let mut report = if more.is_empty() {
         first.report
     } else {
@@ -218,7 +221,7 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         reports.push(first.report);
         for p in more {
             reports.push(p.report);
-            more_fetched.push((p.url, p.fetched));
+            more_fetched.push(owned_fetch(p.url, p.fetched));
         }
         ctx.metrics.pages_stitched(reports.len());
         extract::stitch(reports)
@@ -233,39 +236,20 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         } else {
             Vec::new()
         };
-    let more: Vec<FetchedPage<'_>> = more_fetched
-        .iter()
-        .map(|(url, f)| FetchedPage {
-            url,
-            final_url: &f.final_url,
-            status: f.status,
-            headers: &f.headers,
-            content_type: f.content_type.as_deref(),
-            body: &f.body,
-        })
-        .collect();
 
     let t = Instant::now();
-    let fetched = &first.fetched;
-    let page = PageToSave {
-        first: FetchedPage {
-            url: &msg.url,
-            final_url: &fetched.final_url,
-            status: fetched.status,
-            headers: &fetched.headers,
-            content_type: fetched.content_type.as_deref(),
-            body: &fetched.body,
-        },
-        report: &report,
-        msg_id: msg.id.as_deref(),
-        msg_meta: msg.meta.as_ref(),
-        more: &more,
+    let page = OwnedPage {
+        first: owned_fetch(msg.url.clone(), first.fetched),
+        report,
+        msg_id: msg.id.clone(),
+        msg_meta: msg.meta.clone(),
+        more: more_fetched,
         pages_missing: missing,
-        attachment_sha256: &attachment_sha256,
+        attachment_sha256,
     };
     let saved = ctx
-        .store
-        .save(&page)
+        .committer
+        .save(page)
         .await
         .map_err(|e| Failure::from_error(&e))?;
     crash_point_after_commit(&ctx.worker);
@@ -276,6 +260,18 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         outbox_id: saved.outbox_id,
         unchanged: saved.unchanged,
     })
+}
+
+/// A fetched page of URL `url`, owned by the save that stores it.
+fn owned_fetch(url: String, f: Fetched) -> OwnedFetch {
+    OwnedFetch {
+        url,
+        final_url: f.final_url,
+        status: f.status,
+        headers: f.headers,
+        content_type: f.content_type,
+        body: f.body,
+    }
 }
 
 /// Runs the CPU-heavy extraction on the blocking pool under an extraction slot, guarded
@@ -296,14 +292,15 @@ pub(super) async fn extract_blocking(ctx: &Context, fetched: &Fetched) -> Result
         }
     };
     let t = Instant::now();
-    let report = crate::extraction::extract_blocking(
+    let (report, cpu) = crate::extraction::extract_blocking_cpu(
         fetched.body.clone(),
         fetched.final_url.clone(),
         fetched.content_type.clone(),
         Arc::clone(&ctx.extract_options),
     )
-    .await
-    .map_err(|e| Failure::from_error(&e))?;
+    .await;
+    ctx.metrics.extract_cpu(cpu);
+    let report = report.map_err(|e| Failure::from_error(&e))?;
     ctx.metrics
         .stage(metrics::stage::EXTRACT, t.elapsed().as_secs_f64());
     ctx.metrics.extracted(&report);
