@@ -7,6 +7,8 @@
 //!   event → ack.
 //! - [`settle`]: `decide` (pure) and `settle`, the one place a delivery ends.
 //! - [`failure`]: `Failure`, retry tiers, failure headers.
+//! - [`commit`]: group commit, the one task that stores the deliveries' pages, several per
+//!   transaction when they finish together.
 //! - [`crash`]: crash-loop detection (in-flight markers, the worker lock, suspects run
 //!   alone, the `crash_loop` verdict).
 //! - the outbox relay ([`crate::outbox::relay`]) runs beside each broker session,
