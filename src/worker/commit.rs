@@ -9,16 +9,13 @@
 //! page at once (a group of one is a plain [`crate::store::save::save`]): there is no
 //! window to wait out, a busy one groups as many pages as arrived during the previous
 //! transaction, up to [`MAX_GROUP`].
-//!
-//! If the task is gone (it never is while the worker runs; at shutdown it may be), a
-//! delivery saves on its own.
 
-use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::extract::Report;
+use crate::fetch::Fetched;
 use crate::metrics::Metrics;
 use crate::store::{FetchedPage, PageToSave, Saved, Store, StoreError};
 
@@ -27,26 +24,24 @@ use crate::store::{FetchedPage, PageToSave, Saved, Store, StoreError};
 /// concurrency twice over.
 pub const MAX_GROUP: usize = 16;
 
-/// One fetched page a delivery wants stored, owned (it crosses to the committing task).
+/// One fetched page a delivery wants stored, owned (it crosses to the committing task):
+/// the URL it was asked for and what the fetch gave.
 #[derive(Debug, Clone)]
 pub struct OwnedFetch {
     pub url: String,
-    pub final_url: String,
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub content_type: Option<String>,
-    pub body: Bytes,
+    pub fetched: Fetched,
 }
 
 impl OwnedFetch {
     fn borrowed(&self) -> FetchedPage<'_> {
+        let f = &self.fetched;
         FetchedPage {
             url: &self.url,
-            final_url: &self.final_url,
-            status: self.status,
-            headers: &self.headers,
-            content_type: self.content_type.as_deref(),
-            body: &self.body,
+            final_url: &f.final_url,
+            status: f.status,
+            headers: &f.headers,
+            content_type: f.content_type.as_deref(),
+            body: &f.body,
         }
     }
 }
@@ -90,7 +85,6 @@ struct Job {
 /// Handle to the committing task; cheap to clone.
 #[derive(Clone)]
 pub struct Committer {
-    store: Store,
     tx: mpsc::UnboundedSender<Job>,
 }
 
@@ -99,28 +93,20 @@ impl Committer {
     /// writing what was queued.
     pub fn start(store: Store, metrics: Metrics) -> (Committer, JoinHandle<()>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(store.clone(), metrics, rx));
-        (Committer { store, tx }, task)
+        let task = tokio::spawn(run(store, metrics, rx));
+        (Committer { tx }, task)
     }
 
     /// Stores `page` (grouped with whatever other pages are being stored) and returns
     /// once its rows are committed, or why they were not.
     pub async fn save(&self, page: OwnedPage) -> Result<Saved, StoreError> {
         let (done, answer) = oneshot::channel();
-        match self.tx.send(Job { page, done }) {
-            Ok(()) => match answer.await {
-                Ok(result) => result,
-                // The task ended with the job unanswered (only at shutdown). Whether its
-                // group committed is unknown; the redelivery finds out (idempotent save).
-                Err(_) => Err(StoreError::Task(
-                    "the committing task ended before answering".into(),
-                )),
-            },
-            Err(mpsc::error::SendError(job)) => {
-                let more = job.page.more();
-                self.store.save(&job.page.borrowed(&more)).await
-            }
-        }
+        // Either fails only if the task is gone (the runtime shutting down: the task ends
+        // only when every handle, this one included, is dropped). Whether the page's group
+        // committed is then unknown; the redelivery finds out (the save is idempotent).
+        let gone = || StoreError::Task("the committing task is gone".into());
+        self.tx.send(Job { page, done }).map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 }
 

@@ -221,7 +221,10 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         reports.push(first.report);
         for p in more {
             reports.push(p.report);
-            more_fetched.push(owned_fetch(p.url, p.fetched));
+            more_fetched.push(OwnedFetch {
+                url: p.url,
+                fetched: p.fetched,
+            });
         }
         ctx.metrics.pages_stitched(reports.len());
         extract::stitch(reports)
@@ -239,7 +242,10 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
 
     let t = Instant::now();
     let page = OwnedPage {
-        first: owned_fetch(msg.url.clone(), first.fetched),
+        first: OwnedFetch {
+            url: msg.url.clone(),
+            fetched: first.fetched,
+        },
         report,
         msg_id: msg.id.clone(),
         msg_meta: msg.meta.clone(),
@@ -260,18 +266,6 @@ async fn handle(ctx: &Context, msg: &Message) -> Result<Happened, Failure> {
         outbox_id: saved.outbox_id,
         unchanged: saved.unchanged,
     })
-}
-
-/// A fetched page of URL `url`, owned by the save that stores it.
-fn owned_fetch(url: String, f: Fetched) -> OwnedFetch {
-    OwnedFetch {
-        url,
-        final_url: f.final_url,
-        status: f.status,
-        headers: f.headers,
-        content_type: f.content_type,
-        body: f.body,
-    }
 }
 
 /// Runs the CPU-heavy extraction on the blocking pool under an extraction slot, guarded
